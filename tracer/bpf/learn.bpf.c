@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/* learn.bpf.c — whittle's in-kernel recorder. Counts every syscall of the session's cgroup in
+ * per-CPU counters, captures the arguments (paths, sockaddrs, flags) and results of the
+ * argument-carrying calls at sys_exit, follows the process tree, and records capability checks.
+ * Records go to user space through one ring buffer whose reader is woken only in batches. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "../src/shared.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TS_COMPAT 0x0002
+#define AT_FDCWD -100
+#define X32_BIT 0x40000000
+#define SLOTS (WH_ABI_COUNT * WH_ABI_SLOTS)
+#define OVERFLOW_SLOT SLOTS
+#define DIR_DEPTH 64
+#define NAME_MAX_BPF 256
+
+/* Set by user space before load. */
+const volatile __u64 target_cgid = 0;
+const volatile __u64 wake_bytes = 1 << 20; /* wake the reader when this much is waiting */
+const volatile __u8 record_calls = 1;      /* 0: only counts, tree and capabilities */
+/* Set when the workload creates cgroups below its own. */
+__u8 has_subcgroups = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SLOTS + 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SLOTS + 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SLOTS);
+	__type(key, __u32);
+	__type(value, struct wh_spec);
+} specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WH_LOST_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} subcgroups SEC(".maps");
+
+struct inflight {
+	__u64 args[6];
+	__s32 nr;
+	__u32 abi;
+	__u8 entry_sent;
+};
+
+/* LRU: a task killed inside a captured call never reaches sys_exit; its entry must not leak. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} dirs_known SEC(".maps");
+
+struct cap_key {
+	__s32 cap;
+	__s32 denied;
+	__s32 nr;
+	__u32 abi;
+	__u64 ips[4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct cap_key);
+	__type(value, __u64);
+} capseen SEC(".maps");
+
+/* Per-CPU scratch: a call record with its strings, and a directory record. */
+#define CALL_STR_AREA 16384
+#define CALL_SCRATCH (sizeof(struct wh_rec_call) + CALL_STR_AREA + WH_STR_MAX + WH_BUF_MAX)
+struct call_scratch {
+	struct wh_rec_call rec;
+	char data[CALL_STR_AREA + WH_STR_MAX + WH_BUF_MAX];
+};
+#define DIR_AREA 8192
+struct dir_scratch {
+	struct wh_rec_dir rec;
+	char data[DIR_AREA + NAME_MAX_BPF];
+};
+struct scratch {
+	struct call_scratch call;
+	struct dir_scratch dir;
+	__u64 ips[8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline void count_lost(__u32 what) {
+	__u64 *v = bpf_map_lookup_elem(&lost, &what);
+	if (v) (*v)++;
+}
+
+static __always_inline bool in_session(void) {
+	__u64 id = bpf_get_current_cgroup_id();
+	if (id == target_cgid) return true;
+	if (!has_subcgroups) return false;
+	return bpf_map_lookup_elem(&subcgroups, &id) != NULL;
+}
+
+static __always_inline __u64 wake_flag(void) {
+	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wake_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void fill_hdr(struct wh_rec_hdr *h, __u32 type, __u32 size) {
+	__u64 pt = bpf_get_current_pid_tgid();
+	h->type = type;
+	h->size = size;
+	h->pid = pt >> 32;
+	h->tid = (__u32)pt;
+	h->ts = bpf_ktime_get_ns();
+}
+
+static __always_inline __u32 current_abi(struct task_struct *t) {
+	__u32 status = BPF_CORE_READ(t, thread_info.status);
+	return (status & TS_COMPAT) ? 1 : 0;
+}
+
+static __always_inline void read_args(struct pt_regs *regs, __u32 abi, __u64 *a) {
+	if (abi == 1) {
+		a[0] = (__u32)BPF_CORE_READ(regs, bx);
+		a[1] = (__u32)BPF_CORE_READ(regs, cx);
+		a[2] = (__u32)BPF_CORE_READ(regs, dx);
+		a[3] = (__u32)BPF_CORE_READ(regs, si);
+		a[4] = (__u32)BPF_CORE_READ(regs, di);
+		a[5] = (__u32)BPF_CORE_READ(regs, bp);
+	} else {
+		a[0] = BPF_CORE_READ(regs, di);
+		a[1] = BPF_CORE_READ(regs, si);
+		a[2] = BPF_CORE_READ(regs, dx);
+		a[3] = BPF_CORE_READ(regs, r10);
+		a[4] = BPF_CORE_READ(regs, r8);
+		a[5] = BPF_CORE_READ(regs, r9);
+	}
+}
+
+struct walk {
+	struct dentry *d, *root;
+	struct vfsmount *vm, *rootmnt;
+	struct mount *mnt;
+	struct scratch *s;
+	__u32 off, ncomp;
+	__u8 reached, failed;
+};
+
+/* One step up the tree: a name, or a hop from a mount's root to where it is mounted. */
+static long walk_step(__u64 i, struct walk *w) {
+	/* Copy the fields out first: CO-RE relocations apply to kernel types, not to struct walk. */
+	struct dentry *d = w->d;
+	struct vfsmount *vm = w->vm;
+	struct mount *mnt = w->mnt;
+	if (d == w->root && vm == w->rootmnt) {
+		w->reached = 1;
+		return 1;
+	}
+	struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == mnt_root || d == parent) {
+		struct mount *pm = BPF_CORE_READ(mnt, mnt_parent);
+		if (pm == mnt) {
+			w->reached = 1; /* the top of the namespace */
+			return 1;
+		}
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = pm;
+		w->vm = &pm->mnt;
+		return 0;
+	}
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	__u32 off = w->off;
+	if (off > DIR_AREA - 1) {
+		w->failed = 1;
+		return 1;
+	}
+	struct scratch *s = w->s;
+	long n = bpf_probe_read_kernel_str(&s->dir.data[off & (DIR_AREA - 1)], NAME_MAX_BPF, name);
+	if (n <= 0) {
+		w->failed = 1;
+		return 1;
+	}
+	w->off = off + n;
+	w->ncomp++;
+	w->d = parent;
+	return 0;
+}
+
+/* Emit the path of a directory (leaf first) unless user space already has it. */
+static __noinline __u64 dir_key_and_emit(struct task_struct *t, struct dentry *d, struct vfsmount *vm, struct scratch *s) {
+	if (!d || !vm || !s) return 0;
+	__u64 key = ((__u64)d) ^ (((__u64)vm) << 7) ^ ((__u64)BPF_CORE_READ(d, d_inode, i_ino) << 17);
+	if (!key) key = 1;
+	if (bpf_map_lookup_elem(&dirs_known, &key)) return key;
+
+	struct walk w = {
+		.d = d,
+		.vm = vm,
+		.mnt = container_of(vm, struct mount, mnt),
+		.root = BPF_CORE_READ(t, fs, root.dentry),
+		.rootmnt = BPF_CORE_READ(t, fs, root.mnt),
+		.s = s,
+	};
+	bpf_loop(DIR_DEPTH, walk_step, &w, 0);
+	if (!w.reached) count_lost(WH_LOST_DIRDEPTH);
+	__u32 off = w.off & (DIR_AREA - 1);
+	s->dir.rec.dirkey = key;
+	s->dir.rec.len = off;
+	s->dir.rec.ncomp = w.reached ? w.ncomp : (w.ncomp | 0x80000000u);
+	__u32 size = sizeof(struct wh_rec_dir) + off;
+	fill_hdr(&s->dir.rec.h, WH_REC_DIR, size);
+	if (size > sizeof(struct dir_scratch)) return 0;
+	if (bpf_ringbuf_output(&rb, &s->dir, size, wake_flag()) < 0) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	__u8 one = 1;
+	bpf_map_update_elem(&dirs_known, &key, &one, BPF_ANY);
+	return key;
+}
+
+static __noinline __u64 base_dir(struct task_struct *t, int dfd, struct scratch *s) {
+	if (dfd == AT_FDCWD) {
+		struct dentry *d = BPF_CORE_READ(t, fs, pwd.dentry);
+		struct vfsmount *vm = BPF_CORE_READ(t, fs, pwd.mnt);
+		return dir_key_and_emit(t, d, vm, s);
+	}
+	if (dfd < 0) return 0;
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned int)dfd >= max) return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof f, &fds[dfd]);
+	if (!f) return 0;
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+	return dir_key_and_emit(t, d, vm, s);
+}
+
+/* Build and send a CALL record from the saved arguments. */
+static __noinline void send_call(struct inflight *inf, bool has_ret, long ret) {
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) return;
+	__u32 idx = inf->abi * WH_ABI_SLOTS + (__u32)inf->nr;
+	if (idx >= SLOTS) return;
+	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
+	if (!sp) return;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct wh_rec_call *r = &s->call.rec;
+	r->abi = inf->abi;
+	r->nr = inf->nr;
+	r->ret = ret;
+	r->has_ret = has_ret;
+	for (int i = 0; i < 6; i++) r->args[i] = inf->args[i];
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	__u32 off = 0;
+	for (int k = 0; k < WH_NSTR; k++) {
+		r->len[k] = 0;
+		r->dirkey[k] = 0;
+		__u8 a = sp->str[k];
+		if (a >= 6) continue;
+		__u64 ptr = inf->args[a & 7];
+		bool argv0 = false;
+		if (off > CALL_STR_AREA - 1) break;
+		char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
+		long n = ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
+		(void)argv0;
+		if (n <= 0) {
+			r->len[k] = 0xffff;
+			if (ptr) count_lost(WH_LOST_STRING);
+			continue;
+		}
+		r->len[k] = (__u16)(n - 1);
+		if (dst[0] != '/' && n > 1) {
+			__u8 da = sp->dfd[k];
+			int dfd = da < 6 ? (int)inf->args[da & 7] : AT_FDCWD;
+			r->dirkey[k] = base_dir(t, dfd, s);
+		}
+		off += n;
+	}
+	/* execve: argv[0] goes into the last string slot */
+	if (sp->bufkind == WH_BUF_ARGV0 && sp->buf < 6 && off <= CALL_STR_AREA - 1) {
+		__u64 argv = inf->args[sp->buf & 7], p0 = 0;
+		if (inf->abi == 1) {
+			__u32 p32 = 0;
+			bpf_probe_read_user(&p32, 4, (const void *)argv);
+			p0 = p32;
+		} else {
+			bpf_probe_read_user(&p0, 8, (const void *)argv);
+		}
+		char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
+		long n = p0 ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)p0) : -1;
+		if (n > 0) {
+			r->len[1] = (__u16)(n - 1);
+			off += n;
+		} else {
+			r->len[1] = 0xffff;
+		}
+	}
+	r->buflen = 0;
+	if (sp->buf < 6 && sp->bufkind != WH_BUF_ARGV0 && off <= CALL_STR_AREA - 1) {
+		__u64 addr = inf->args[sp->buf & 7];
+		__u32 len = 0;
+		if (sp->bufkind == WH_BUF_SOCKADDR) {
+			len = sp->buflen < 6 ? (__u32)inf->args[sp->buflen & 7] : 0;
+		} else if (sp->bufkind == WH_BUF_MSGHDR) {
+			if (inf->abi == 1) {
+				__u32 h[2] = {};
+				bpf_probe_read_user(h, sizeof h, (const void *)addr);
+				addr = h[0];
+				len = h[1];
+			} else {
+				__u64 h[2] = {};
+				bpf_probe_read_user(h, sizeof h, (const void *)addr);
+				addr = h[0];
+				len = (__u32)h[1];
+			}
+		} else {
+			len = 8;
+		}
+		if (len > WH_BUF_MAX) len = WH_BUF_MAX;
+		if (addr && len) {
+			char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
+			if (bpf_probe_read_user(dst, len & (WH_BUF_MAX - 1 + WH_BUF_MAX), (const void *)addr) == 0) {
+				r->buflen = (__u16)len;
+				off += len;
+			}
+		}
+	}
+	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
+	fill_hdr(&r->h, WH_REC_CALL, size);
+	if (size > sizeof(struct call_scratch)) return;
+	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) count_lost(WH_LOST_RINGBUF);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
+	if (!in_session()) return 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 abi = current_abi(t);
+	__u32 nr = (__u32)id;
+	if (abi == 0 && (nr & X32_BIT)) {
+		abi = 2;
+		nr &= ~X32_BIT;
+	}
+	__u32 idx = nr < WH_ABI_SLOTS ? abi * WH_ABI_SLOTS + nr : OVERFLOW_SLOT;
+	if (idx > OVERFLOW_SLOT) idx = OVERFLOW_SLOT;
+	__u64 *c = bpf_map_lookup_elem(&counts, &idx);
+	if (c) (*c)++;
+	__u32 *sn = bpf_map_lookup_elem(&seen, &idx);
+	if (sn && !*sn) {
+		*sn = 1;
+		struct wh_rec_first *f = bpf_ringbuf_reserve(&rb, sizeof *f, 0);
+		if (f) {
+			fill_hdr(&f->h, WH_REC_FIRST, sizeof *f);
+			f->abi = abi;
+			f->nr = (__s32)nr;
+			bpf_get_current_comm(f->comm, sizeof f->comm);
+			bpf_ringbuf_submit(f, wake_flag());
+		} else {
+			count_lost(WH_LOST_RINGBUF);
+			*sn = 0; /* try again next time */
+		}
+	}
+	if (!record_calls || idx >= SLOTS) return 0;
+	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
+	if (!sp || !sp->enabled) return 0;
+	struct inflight inf = {.nr = (__s32)nr, .abi = abi};
+	read_args(regs, abi, inf.args);
+	__u64 key = bpf_get_current_pid_tgid();
+	if (sp->at_entry) {
+		/* exec replaces the memory the arguments live in: read them now */
+		send_call(&inf, false, 0);
+		inf.entry_sent = 1;
+	}
+	if (bpf_map_update_elem(&inflight, &key, &inf, BPF_ANY) < 0) count_lost(WH_LOST_INFLIGHT);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+	if (!record_calls || !in_session()) return 0;
+	__u64 key = bpf_get_current_pid_tgid();
+	struct inflight *inf = bpf_map_lookup_elem(&inflight, &key);
+	if (!inf) return 0;
+	if (inf->entry_sent) {
+		struct wh_rec_call *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+		if (r) {
+			fill_hdr(&r->h, WH_REC_RET, sizeof *r);
+			r->abi = inf->abi;
+			r->nr = inf->nr;
+			r->ret = ret;
+			r->has_ret = 1;
+			bpf_ringbuf_submit(r, wake_flag());
+		} else {
+			count_lost(WH_LOST_RINGBUF);
+		}
+	} else {
+		send_call(inf, true, ret);
+	}
+	bpf_map_delete_elem(&inflight, &key);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+	if (!in_session()) return 0;
+	__u32 pid = BPF_CORE_READ(child, pid), tgid = BPF_CORE_READ(child, tgid);
+	if (pid != tgid) return 0; /* a thread */
+	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+	if (!r) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	fill_hdr(&r->h, WH_REC_FORK, sizeof *r);
+	r->child = tgid;
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	bpf_ringbuf_submit(r, wake_flag());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
+	if (!in_session()) return 0;
+	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+	if (!r) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	fill_hdr(&r->h, WH_REC_EXEC, sizeof *r);
+	r->child = old_pid;
+	const char *fn = BPF_CORE_READ(bprm, filename);
+	bpf_probe_read_kernel_str(r->filename, sizeof r->filename, fn);
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	bpf_ringbuf_submit(r, wake_flag());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p, bool group_dead) {
+	if (!in_session()) return 0;
+	if (!group_dead) return 0;
+	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+	if (!r) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	fill_hdr(&r->h, WH_REC_EXIT, sizeof *r);
+	r->code = BPF_CORE_READ(p, exit_code);
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	bpf_ringbuf_submit(r, wake_flag());
+	return 0;
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(on_cgroup_mkdir, struct cgroup *cgrp, const char *path) {
+	struct cgroup *parent = container_of(BPF_CORE_READ(cgrp, self.parent), struct cgroup, self);
+	if (!parent) return 0;
+	__u64 pid = BPF_CORE_READ(parent, kn, id);
+	if (pid != target_cgid && !bpf_map_lookup_elem(&subcgroups, &pid)) return 0;
+	__u64 id = BPF_CORE_READ(cgrp, kn, id);
+	__u8 one = 1;
+	bpf_map_update_elem(&subcgroups, &id, &one, BPF_ANY);
+	has_subcgroups = 1;
+	return 0;
+}
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret) {
+	if (!in_session()) return 0;
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) return 0;
+	struct cap_key k = {.cap = cap, .denied = ret != 0, .nr = -1};
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (regs) {
+		k.nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+		k.abi = current_abi(t);
+	}
+	long n = bpf_get_stack(ctx, s->ips, sizeof s->ips, 0);
+	for (int i = 0; i < 4; i++) k.ips[i] = (n > (long)(i * 8)) ? s->ips[i & 7] : 0;
+	__u64 *cnt = bpf_map_lookup_elem(&capseen, &k);
+	if (cnt) {
+		__sync_fetch_and_add(cnt, 1);
+		return 0;
+	}
+	__u64 one = 1;
+	if (bpf_map_update_elem(&capseen, &k, &one, BPF_NOEXIST) < 0) return 0;
+	struct wh_rec_cap *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+	if (!r) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	fill_hdr(&r->h, WH_REC_CAP, sizeof *r);
+	r->cap = cap;
+	r->ret = ret;
+	r->nr = k.nr;
+	r->abi = k.abi;
+	r->count = 1;
+	for (int i = 0; i < 4; i++) r->ips[i] = k.ips[i];
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	bpf_ringbuf_submit(r, wake_flag());
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* learn.h — the two recording mechanisms of learn mode, behind one event protocol. */
+#ifndef WHITTLE_LEARN_H
+#define WHITTLE_LEARN_H
+
+#include <stdbool.h>
+#include "session.h"
+
+struct learn_opts {
+	const char *mechanism; /* "seccomp" or "ebpf" */
+	bool explicit_mechanism; /* chosen by the user: no silent fallback */
+	int rcvbuf;            /* audit socket receive buffer (bytes) */
+	int ringbuf;           /* eBPF ring buffer (bytes) */
+	bool cap_probe;        /* use the cap_capable tracepoint where possible */
+	const char *simulate_missing; /* testing aid: features to pretend are absent */
+};
+
+/* Each returns the exit status to pass through (the workload's). */
+int learn_seccomp(struct session *s, const struct learn_opts *o);
+int learn_ebpf(struct session *s, const struct learn_opts *o);
+
+/* Shared by both: the hello line and the final lost/end events. */
+void learn_emit_hello(const char *mechanism, const struct learn_opts *o, const char *cap_probe, bool path_results);
+void learn_emit_started(const struct session *s);
+
+struct lost_counter {
+	const char *name;
+	uint64_t value;
+	const char *what; /* one line for the user */
+};
+void learn_emit_lost(const struct lost_counter *c, size_t n, bool force);
+void learn_emit_end(const struct session *s, double elapsed);
+
+#endif

@@ -1,0 +1,540 @@
+/* learn_ebpf.c — the in-kernel mechanism: counts and captures in eBPF programs on the syscall
+ * tracepoints (tp_btf, cheap to attach and detach), filtered by the session's cgroup; records
+ * come through a ring buffer that wakes the reader only in batches. */
+#define _GNU_SOURCE
+#include "learn.h"
+#include "agg.h"
+#include "capprobe.h"
+#include "capture.h"
+#include "emit.h"
+#include "loop.h"
+#include "maps.h"
+#include "names.h"
+#include "paths.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#ifdef WHITTLE_HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "learn.skel.h"
+
+static struct learn_bpf *skel;
+static struct ring_buffer *ringbuf;
+static struct session *sess;
+static int ncpus;
+static uint64_t *percpu_buf;
+static struct intmap exe_of_pid;   /* tgid → malloc'd exe path */
+static struct intmap dir_paths;    /* dirkey → malloc'd directory path */
+static struct intmap pending_exec; /* tid → struct pending */
+static struct intmap seen_slots;   /* slot index → struct item * */
+static uint64_t cap_lost_local;
+static bool capture_calls;
+
+struct pending {
+	struct call c;
+	char *strs[WH_NSTR], *bases[WH_NSTR];
+	unsigned char buf[WH_BUF_MAX];
+};
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap) {
+	if (level == LIBBPF_DEBUG) return 0;
+	if (getenv("WHITTLE_BPF_DEBUG")) return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static const char *exe_for(pid_t pid) {
+	const char *e = intmap_get(&exe_of_pid, (uint64_t)pid);
+	if (e) return e;
+	if (sess && pid == sess->root) return sess->exe_path;
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/exe", pid);
+	char *x = xreadlink(p);
+	if (x) intmap_put(&exe_of_pid, (uint64_t)pid, x);
+	return x;
+}
+
+/* ---- capability checks: which kernel function asked decides whether it was a real need ---- */
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+static struct ksym *ksyms;
+static size_t nksyms;
+static bool ksyms_loaded;
+
+static int ksym_cmp(const void *a, const void *b) {
+	const struct ksym *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void load_ksyms(void) {
+	ksyms_loaded = true;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	if (!f) return;
+	size_t cap = 0;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long long addr;
+		char type, name[256];
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3) continue;
+		if (type != 't' && type != 'T') continue;
+		if (nksyms == cap) {
+			cap = cap ? cap * 2 : 65536;
+			ksyms = xrealloc(ksyms, cap * sizeof *ksyms);
+		}
+		ksyms[nksyms].addr = addr;
+		ksyms[nksyms].name = xstrdup(name);
+		nksyms++;
+	}
+	fclose(f);
+	qsort(ksyms, nksyms, sizeof *ksyms, ksym_cmp);
+}
+
+static const char *ksym_name(uint64_t ip) {
+	if (!ksyms_loaded) load_ksyms();
+	if (!nksyms || !ip) return NULL;
+	size_t lo = 0, hi = nksyms;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (ksyms[mid].addr <= ip) lo = mid;
+		else hi = mid;
+	}
+	return ksyms[lo].addr <= ip ? ksyms[lo].name : NULL;
+}
+
+/* "required" when the kernel needed the capability for the operation; "advisory" when it only
+ * asked whether the task has it (noaudit checks: memory overcommit, OOM heuristics, …). */
+static const char *cap_class(const uint64_t *ips, int n) {
+	const char *names[4] = {0};
+	int k = 0;
+	for (int i = 0; i < n && k < 4; i++) {
+		const char *s = ksym_name(ips[i]);
+		if (!s) continue;
+		if (!strcmp(s, "cap_capable") || !strncmp(s, "bpf_", 4) || !strncmp(s, "__bpf", 5)) continue;
+		names[k++] = s;
+	}
+	if (!names[0]) return "required";
+	if (strstr(names[0], "vm_enough_memory")) return "advisory";
+	for (int i = 0; i < k; i++) {
+		if (!names[i]) break;
+		if (strstr(names[i], "noaudit")) return "advisory";
+		if (!strcmp(names[i], "security_capable") || strstr(names[i], "capable_common")) continue;
+		if (i > 0) break;
+	}
+	return "required";
+}
+
+static void on_cap(const struct wh_rec_cap *r) {
+	const char *sys = NULL;
+	char tmp[32];
+	if (r->nr >= 0) {
+		sys = syscall_name((enum abi)(r->abi < ABI_COUNT ? r->abi : 0), r->nr);
+		if (!sys) snprintf(tmp, sizeof tmp, "syscall#%d", r->nr), sys = tmp;
+	}
+	struct origin o = {.pid = (pid_t)r->h.pid, .exe = exe_for((pid_t)r->h.pid)};
+	agg_cap(cap_name(r->cap), sys, r->ret == 0, cap_class(r->ips, 4), false, 1, &o);
+}
+
+/* ---- records ---- */
+
+static void build_call(const struct wh_rec_call *r, size_t size, struct pending *p) {
+	memset(p, 0, sizeof *p);
+	struct call *c = &p->c;
+	c->pid = (pid_t)r->h.pid;
+	c->tid = (pid_t)r->h.tid;
+	c->abi = r->abi < ABI_COUNT ? (enum abi)r->abi : ABI_X86_64;
+	c->nr = r->nr;
+	c->name = syscall_name(c->abi, c->nr);
+	c->has_ret = r->has_ret;
+	c->ret = r->ret;
+	memcpy(c->args, r->args, sizeof c->args);
+	const struct wh_spec *sp = &capture_specs(c->abi)[c->nr & (WH_ABI_SLOTS - 1)];
+	c->cls = (enum capture_class)sp->cls;
+	const char *data = (const char *)(r + 1), *end = (const char *)r + size;
+	for (int k = 0; k < WH_NSTR; k++) {
+		if (r->len[k] == 0xffff) continue;
+		bool present = (k < WH_NSTR && sp->str[k] != WH_NOARG) || (k == 1 && sp->bufkind == WH_BUF_ARGV0);
+		if (!present) continue;
+		if (data + r->len[k] + 1 > end) break;
+		p->strs[k] = xstrndup(data, r->len[k]);
+		c->str[k] = p->strs[k];
+		data += r->len[k] + 1;
+		if (r->dirkey[k]) {
+			const char *d = intmap_get(&dir_paths, r->dirkey[k]);
+			if (d) p->bases[k] = xstrdup(d), c->base[k] = p->bases[k];
+		}
+	}
+	if (r->buflen && data + r->buflen <= end && r->buflen <= WH_BUF_MAX) {
+		memcpy(p->buf, data, r->buflen);
+		c->buf = p->buf;
+		c->buflen = r->buflen;
+	}
+	c->exe = exe_for(c->pid);
+}
+
+static void free_pending(struct pending *p) {
+	if (!p) return;
+	for (int k = 0; k < WH_NSTR; k++) free(p->strs[k]), free(p->bases[k]);
+	free(p);
+}
+
+static void on_dir(const struct wh_rec_dir *r, size_t size) {
+	const char *names = (const char *)(r + 1), *end = (const char *)r + size;
+	const char *parts[128];
+	size_t n = 0;
+	for (const char *s = names; s < end && s < names + r->len && n < ARRAY_LEN(parts);) {
+		size_t l = strnlen(s, (size_t)(end - s));
+		parts[n++] = s;
+		s += l + 1;
+	}
+	struct sbuf b;
+	sbuf_init(&b);
+	if (r->ncomp & 0x80000000u) sbuf_adds(&b, "/…"); /* deeper than the walk went */
+	for (size_t i = n; i-- > 0;) {
+		if (!strcmp(parts[i], "/")) continue;
+		sbuf_addc(&b, '/');
+		sbuf_adds(&b, parts[i]);
+	}
+	if (!b.len) sbuf_addc(&b, '/');
+	free(intmap_put(&dir_paths, r->dirkey, xstrdup(sbuf_cstr(&b))));
+	sbuf_free(&b);
+}
+
+static void count_first(const struct wh_rec_first *r) {
+	enum abi a = r->abi < ABI_COUNT ? (enum abi)r->abi : ABI_X86_64;
+	struct origin o = {.pid = (pid_t)r->h.pid, .exe = exe_for((pid_t)r->h.pid)};
+	if ((pid_t)r->h.pid == sess->root && !intmap_has(&exe_of_pid, (uint64_t)sess->root)) o.exe = sess->exe_path;
+	struct item *it = agg_syscall(a, r->nr, 0, &o);
+	uint64_t slot = r->nr < WH_ABI_SLOTS ? (uint64_t)a * WH_ABI_SLOTS + (uint64_t)r->nr : (uint64_t)WH_ABI_COUNT * WH_ABI_SLOTS;
+	if (slot < (uint64_t)WH_ABI_COUNT * WH_ABI_SLOTS) intmap_put(&seen_slots, slot, it);
+}
+
+static int on_record(void *ctx, void *data, size_t size) {
+	(void)ctx;
+	const struct wh_rec_hdr *h = data;
+	if (size < sizeof *h) return 0;
+	switch (h->type) {
+	case WH_REC_FIRST:
+		count_first(data);
+		break;
+	case WH_REC_CALL: {
+		const struct wh_rec_call *r = data;
+		struct pending *p = xmalloc(sizeof *p);
+		build_call(r, size, p);
+		if (!r->has_ret) {
+			/* exec: the result comes in a RET record */
+			free_pending(intmap_put(&pending_exec, (uint64_t)r->h.tid, p));
+		} else {
+			classify_call(&p->c);
+			free_pending(p);
+		}
+		break;
+	}
+	case WH_REC_RET: {
+		const struct wh_rec_call *r = data;
+		struct pending *p = intmap_del(&pending_exec, (uint64_t)r->h.tid);
+		if (!p) {
+			/* a thread's exec: the caller's tid became the leader's */
+			size_t i = 0;
+			uint64_t k;
+			void *v;
+			while (intmap_next(&pending_exec, &i, &k, &v))
+				if (((struct pending *)v)->c.pid == (pid_t)r->h.pid) {
+					p = intmap_del(&pending_exec, k);
+					break;
+				}
+		}
+		if (!p) break;
+		p->c.has_ret = true;
+		p->c.ret = r->ret;
+		classify_call(&p->c);
+		free_pending(p);
+		break;
+	}
+	case WH_REC_DIR:
+		on_dir(data, size);
+		break;
+	case WH_REC_FORK: {
+		const struct wh_rec_task *r = data;
+		session_add_process(sess, (pid_t)r->child, (pid_t)r->h.pid);
+		const char *pe = exe_for((pid_t)r->h.pid);
+		if (pe) free(intmap_put(&exe_of_pid, r->child, xstrdup(pe)));
+		break;
+	}
+	case WH_REC_EXEC: {
+		const struct wh_rec_task *r = data;
+		char p[64];
+		snprintf(p, sizeof p, "/proc/%u/exe", r->h.pid);
+		char *x = xreadlink(p);
+		if (!x) x = xstrdup(r->filename);
+		free(intmap_put(&exe_of_pid, r->h.pid, x));
+		break;
+	}
+	case WH_REC_EXIT: {
+		const struct wh_rec_task *r = data;
+		session_mark_exited(sess, (pid_t)r->h.pid);
+		paths_forget_pid((pid_t)r->h.pid);
+		break;
+	}
+	case WH_REC_CAP:
+		on_cap(data);
+		break;
+	}
+	return 0;
+}
+
+static void sync_counts(bool full) {
+	int fd = bpf_map__fd(skel->maps.counts);
+	if (full) {
+		for (uint32_t i = 0; i <= WH_ABI_COUNT * WH_ABI_SLOTS; i++) {
+			if (bpf_map_lookup_elem(fd, &i, percpu_buf) < 0) continue;
+			uint64_t total = 0;
+			for (int c = 0; c < ncpus; c++) total += percpu_buf[c];
+			if (!total) continue;
+			struct item *it = intmap_get(&seen_slots, i);
+			if (!it && i < WH_ABI_COUNT * WH_ABI_SLOTS) {
+				/* its first-sighting record was lost: the count still is not */
+				struct origin o = {0};
+				it = agg_syscall((enum abi)(i / WH_ABI_SLOTS), (int)(i % WH_ABI_SLOTS), 0, &o);
+				intmap_put(&seen_slots, i, it);
+			}
+			if (it) agg_set_total(it, total);
+		}
+		return;
+	}
+	size_t j = 0;
+	uint64_t slot;
+	void *v;
+	while (intmap_next(&seen_slots, &j, &slot, &v)) {
+		uint32_t i = (uint32_t)slot;
+		if (bpf_map_lookup_elem(fd, &i, percpu_buf) < 0) continue;
+		uint64_t total = 0;
+		for (int c = 0; c < ncpus; c++) total += percpu_buf[c];
+		agg_set_total(v, total);
+	}
+}
+
+static uint64_t kernel_lost(int which) {
+	uint32_t k = (uint32_t)which;
+	if (!skel || bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &k, percpu_buf) < 0) return 0;
+	uint64_t total = 0;
+	for (int c = 0; c < ncpus; c++) total += percpu_buf[c];
+	return total;
+}
+
+/* Repeated checks are counted in the kernel map; bring the items' totals up to date. */
+static void cap_counts(void) {
+	if (!skel) return;
+	int fd = bpf_map__fd(skel->maps.capseen);
+	struct cap_key {
+		int32_t cap, denied, nr;
+		uint32_t abi;
+		uint64_t ips[4];
+	} key, next;
+	void *prev = NULL;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		uint64_t count;
+		if (bpf_map_lookup_elem(fd, &next, &count) == 0) {
+			const char *sys = NULL;
+			char tmp[32];
+			if (next.nr >= 0) {
+				sys = syscall_name((enum abi)(next.abi < ABI_COUNT ? next.abi : 0), next.nr);
+				if (!sys) snprintf(tmp, sizeof tmp, "syscall#%d", next.nr), sys = tmp;
+			}
+			struct item *it = agg_cap(cap_name(next.cap), sys, !next.denied, cap_class(next.ips, 4), false, 0, NULL);
+			agg_set_total(it, count);
+		}
+		key = next;
+		prev = &key;
+	}
+	(void)cap_lost_local;
+}
+
+static void report_lost(bool force) {
+	struct lost_counter c[] = {
+		{"ringBuffer", kernel_lost(WH_LOST_RINGBUF), "records that did not fit in the kernel ring buffer"},
+		{"inflightTable", kernel_lost(WH_LOST_INFLIGHT), "calls whose arguments could not be held until they returned"},
+		{"unreadableStrings", kernel_lost(WH_LOST_STRING), "path strings that could not be read from the caller's memory"},
+		{"deepDirectories", kernel_lost(WH_LOST_DIRDEPTH), "directories deeper than the in-kernel walk (their paths start with /…)"},
+	};
+	learn_emit_lost(c, ARRAY_LEN(c), force);
+}
+
+static void on_ringbuf(int fd, uint32_t events, void *ctx) {
+	(void)fd, (void)events, (void)ctx;
+	ring_buffer__consume(ringbuf);
+}
+
+static void tick(void) {
+	ring_buffer__consume(ringbuf);
+	sync_counts(false);
+	cap_counts();
+	agg_flush_counts();
+	report_lost(false);
+	emit_begin("stats");
+	emit_u64("processes", sess->processes);
+	emit_end();
+	if (!emit_flush()) {
+		warnx("whittle stopped reading events: ending the session");
+		cgroup_signal(&sess->cg, SIGKILL);
+	}
+}
+
+/* Open, size and load the programs; only_caps keeps just the capability probe. */
+static const char *load(struct session *s, const struct learn_opts *o, bool only_caps) {
+	libbpf_set_print(libbpf_quiet);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+	skel = learn_bpf__open();
+	if (!skel) return "opening the eBPF object failed";
+	skel->rodata->target_cgid = s->cg.id;
+	skel->rodata->record_calls = only_caps ? 0 : 1;
+	if (o->ringbuf > 0) bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->ringbuf);
+	if (only_caps) {
+		bpf_program__set_autoload(skel->progs.on_sys_enter, false);
+		bpf_program__set_autoload(skel->progs.on_sys_exit, false);
+		bpf_program__set_autoload(skel->progs.on_fork, false);
+		bpf_program__set_autoload(skel->progs.on_exec, false);
+		bpf_program__set_autoload(skel->progs.on_exit, false);
+	}
+	int err = learn_bpf__load(skel);
+	if (err) {
+		learn_bpf__destroy(skel);
+		skel = NULL;
+		static char why[256];
+		snprintf(why, sizeof why, "loading the eBPF programs failed: %s (set WHITTLE_BPF_DEBUG=1 for the verifier log)", strerror(-err));
+		return why;
+	}
+	if (!only_caps) {
+		int fd = bpf_map__fd(skel->maps.specs);
+		for (int a = 0; a < ABI_X32; a++) {
+			const struct wh_spec *sp = capture_specs((enum abi)a);
+			for (uint32_t nr = 0; nr < WH_ABI_SLOTS; nr++) {
+				if (!sp[nr].enabled) continue;
+				uint32_t idx = (uint32_t)a * WH_ABI_SLOTS + nr;
+				bpf_map_update_elem(fd, &idx, &sp[nr], BPF_ANY);
+			}
+		}
+	}
+	err = learn_bpf__attach(skel);
+	if (err) {
+		learn_bpf__destroy(skel);
+		skel = NULL;
+		static char why[256];
+		snprintf(why, sizeof why, "attaching the eBPF programs failed: %s", strerror(-err));
+		return why;
+	}
+	ncpus = libbpf_num_possible_cpus();
+	percpu_buf = xcalloc((size_t)ncpus, sizeof *percpu_buf);
+	ringbuf = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_record, NULL, NULL);
+	if (!ringbuf) return "creating the ring buffer reader failed";
+	loop_add(ring_buffer__epoll_fd(ringbuf), EPOLLIN, on_ringbuf, NULL);
+	return NULL;
+}
+
+int learn_ebpf(struct session *s, const struct learn_opts *o) {
+	sess = s;
+	capture_calls = true;
+	const char *sim = o->simulate_missing ? o->simulate_missing : "";
+	if (strstr(sim, "ebpf"))
+		die("use --mechanism seccomp (whittle picks it by itself when --mechanism is not given)",
+		    "eBPF is not available on this kernel (simulated)");
+	session_prepare(s, "learn");
+	const char *why = load(s, o, false);
+	if (why && !o->explicit_mechanism) {
+		warnx("the in-kernel (eBPF) recorder is unavailable (%s): recording with seccomp RET_LOG instead", why);
+		return learn_seccomp(s, o);
+	}
+	if (why) die("use --mechanism seccomp, or run `whittle doctor` to see what is missing", "%s", why);
+	learn_emit_hello("ebpf", o, "cap_capable", true);
+	session_spawn(s, NULL, NULL);
+	learn_emit_started(s);
+	session_run(s, 100, tick);
+	/* The ring buffer is written synchronously: everything is there once the tree is gone. */
+	ring_buffer__consume(ringbuf);
+	size_t i = 0;
+	uint64_t k;
+	void *v;
+	while (intmap_next(&pending_exec, &i, &k, &v)) {
+		classify_call(&((struct pending *)v)->c);
+		free_pending(v);
+	}
+	sync_counts(true);
+	cap_counts();
+	agg_flush_counts();
+	report_lost(true);
+	session_emit_exit(s);
+	ring_buffer__free(ringbuf);
+	learn_bpf__destroy(skel);
+	skel = NULL;
+	return session_exit_code(s);
+}
+
+bool capprobe_start(struct session *s, const struct learn_opts *o) {
+	sess = s;
+	const char *sim = o->simulate_missing ? o->simulate_missing : "";
+	if (!o->cap_probe || strstr(sim, "ebpf")) return false;
+	const char *why = load(s, o, true);
+	if (why) {
+		warnx("capability probe unavailable (%s): capabilities will be inferred from syscalls", why);
+		return false;
+	}
+	return true;
+}
+
+void capprobe_poll(void) {
+	if (ringbuf) ring_buffer__consume(ringbuf);
+	cap_counts();
+}
+
+uint64_t capprobe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) : 0; }
+
+#else /* built without eBPF */
+
+int learn_ebpf(struct session *s, const struct learn_opts *o) {
+	(void)s, (void)o;
+	die("install clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev and rebuild (npm run build), or use --mechanism seccomp",
+	    "this whittle-tracer was built without the eBPF recorder");
+}
+bool capprobe_start(struct session *s, const struct learn_opts *o) {
+	(void)s, (void)o;
+	return false;
+}
+void capprobe_poll(void) {}
+uint64_t capprobe_lost(void) { return 0; }
+
+#endif
+
+#ifdef WHITTLE_HAVE_BPF
+const char *ebpf_selftest(double *ms) {
+	uint64_t t0 = now_ns();
+	libbpf_set_print(libbpf_quiet);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+	struct learn_bpf *sk = learn_bpf__open();
+	if (!sk) return "opening the eBPF object failed";
+	int err = learn_bpf__load(sk);
+	static char why[256];
+	if (err) {
+		snprintf(why, sizeof why, "loading the eBPF programs failed: %s", strerror(-err));
+		learn_bpf__destroy(sk);
+		return why;
+	}
+	err = learn_bpf__attach(sk);
+	learn_bpf__destroy(sk);
+	if (err) {
+		snprintf(why, sizeof why, "attaching the eBPF programs failed: %s", strerror(-err));
+		return why;
+	}
+	*ms = (double)(now_ns() - t0) / 1e6;
+	return NULL;
+}
+#endif

@@ -1,0 +1,252 @@
+/* learn_seccomp.c — the universal mechanism: a seccomp filter whose default is RET_LOG (with
+ * FLAG_LOG), records read from NETLINK_AUDIT's READLOG group, and user notification (answered
+ * CONTINUE) for the syscalls whose arguments matter. */
+#define _GNU_SOURCE
+#include "learn.h"
+#include "agg.h"
+#include "audit.h"
+#include "capture.h"
+#include "emit.h"
+#include "loop.h"
+#include "names.h"
+#include "notify.h"
+#include "paths.h"
+#include "proctree.h"
+#include "util.h"
+#include "capprobe.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+struct handoff {
+	int fd_pipe[2]; /* child → parent: the listener's fd number */
+	int go_pipe[2]; /* parent → child: "I have it, go on" */
+};
+
+static struct session *sess;
+static bool root_execd;
+static uint64_t foreign_records, untracked_records;
+/* Records from pids we could not place yet: pid → count; settled on the next tick. */
+static struct intmap pending;
+static const struct learn_opts *opts;
+
+/* Build the learn filter by hand: notify the capture set of each ABI, log everything else. */
+static struct sock_fprog build_filter(void) {
+	static struct sock_filter f[1024];
+	size_t n = 0;
+	int nr64[WH_ABI_SLOTS], nr32[WH_ABI_SLOTS];
+	size_t n64 = capture_numbers(ABI_X86_64, nr64, WH_ABI_SLOTS);
+	size_t n32 = capture_numbers(ABI_X86, nr32, WH_ABI_SLOTS);
+	/* layout: [0] ld arch; [1] jeq x86_64; [2] jeq i386; [3] ret LOG; then the two lists,
+	 * each "ld nr; jeq ... → NOTIFY; ret LOG"; a shared NOTIFY at the end. */
+	size_t l64 = 4, l32 = l64 + 3 + n64, notify_at = l32 + 2 + n32;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, (uint8_t)(l64 - 2), 0);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, (uint8_t)(l32 - 3), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	/* x86_64 */
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	/* x32 numbers (bit 30) are never notified: this kernel answers them ENOSYS, we log them. */
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, (uint8_t)(n64), 0);
+	for (size_t i = 0; i < n64; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr64[i], (uint8_t)(notify_at - n - 1), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	/* i386 */
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < n32; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr32[i], (uint8_t)(notify_at - n - 1), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	if (n != notify_at + 1 || notify_at - 5 > 255) die(NULL, "internal error: learn filter layout (%zu/%zu)", n, notify_at);
+	return (struct sock_fprog){.len = (unsigned short)n, .filter = f};
+}
+
+static void child_install_filter(struct session *s, void *ctx) {
+	(void)s;
+	struct handoff *h = ctx;
+	struct sock_fprog prog = build_filter();
+	/* Root needs no no_new_privs for seccomp; keeping setuid programs working as they would. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { /* ignore */ }
+	long lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (lfd < 0 && errno == EACCES) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	}
+	int v = (int)lfd;
+	if (lfd < 0) v = -errno;
+	if (write(h->fd_pipe[1], &v, sizeof v) != sizeof v) _exit(EXIT_TRACER_FAILURE);
+	if (lfd < 0) _exit(EXIT_TRACER_FAILURE);
+	char go;
+	if (read(h->go_pipe[0], &go, 1) != 1) _exit(EXIT_TRACER_FAILURE);
+	close((int)lfd);
+	close(h->fd_pipe[1]);
+	close(h->go_pipe[0]);
+}
+
+static void place_pid(pid_t pid) {
+	if (session_has(sess, pid)) return;
+	proctree_drain();
+	if (session_has(sess, pid)) return;
+	if (cgroup_has_pid(&sess->cg, pid)) session_add_process(sess, pid, 0);
+}
+
+static void on_record(const struct audit_seccomp_rec *r, void *ctx) {
+	(void)ctx;
+	place_pid(r->pid);
+	if (!session_has(sess, r->pid)) {
+		char p[64];
+		snprintf(p, sizeof p, "/proc/%d", r->pid);
+		if (access(p, F_OK) == 0) {
+			foreign_records++; /* alive and not ours: another program or session */
+		} else {
+			uintptr_t c = (uintptr_t)intmap_get(&pending, (uint64_t)r->pid);
+			intmap_put(&pending, (uint64_t)r->pid, (void *)(c + 1));
+		}
+		return;
+	}
+	if (r->pid == sess->root && !root_execd) {
+		/* What the tracer's child did before its exec is not the workload's. */
+		if (r->exe && strcmp(r->exe, sess->tracer_exe) == 0) return;
+		root_execd = true;
+	}
+	int abi = abi_from_audit_arch(r->arch);
+	struct origin o = {.pid = r->pid, .exe = r->exe};
+	agg_syscall(abi < 0 ? ABI_X86_64 : (enum abi)abi, r->syscall, 1, &o);
+}
+
+static void on_notified(pid_t tgid, int abi, int nr, const char *exe) {
+	if (tgid == sess->root) root_execd = true;
+	struct origin o = {.pid = tgid, .exe = exe};
+	agg_syscall(abi < 0 ? ABI_X86_64 : (enum abi)abi, nr, 1, &o);
+}
+
+static void settle_pending(void) {
+	size_t i = 0;
+	uint64_t pid;
+	void *v;
+	while (intmap_next(&pending, &i, &pid, &v)) {
+		/* Records whose process we never placed: foreign unless we missed its fork. */
+		if (proctree_lost() || proctree_fd() < 0)
+			untracked_records += (uintptr_t)v;
+		else
+			foreign_records += (uintptr_t)v;
+		intmap_del(&pending, pid);
+	}
+}
+
+static int64_t kernel_lost_at_start;
+
+static void report_lost(bool force) {
+	int64_t kl = audit_kernel_lost();
+	uint64_t klost = (kl >= 0 && kernel_lost_at_start >= 0 && kl > kernel_lost_at_start) ? (uint64_t)(kl - kernel_lost_at_start) : 0;
+	struct lost_counter c[] = {
+		{"auditSocketDrops", audit_socket_drops(), "RET_LOG records the kernel could not queue to whittle's socket"},
+		{"auditBacklog", klost, "audit records the kernel dropped (backlog limit); may include other programs' records"},
+		{"untrackedRecords", untracked_records, "records from processes whose fork was missed, so they could not be attributed"},
+		{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
+		{"notifyStale", notify_stale(), "argument-carrying calls whose caller vanished before its arguments were read"},
+		{"capProbe", capprobe_lost(), "capability checks the in-kernel probe could not pass on"},
+	};
+	learn_emit_lost(c, ARRAY_LEN(c), force);
+}
+
+static void tick(void) {
+	settle_pending();
+	capprobe_poll();
+	agg_flush_counts();
+	report_lost(false);
+	emit_begin("stats");
+	emit_u64("records", audit_records());
+	emit_u64("notifications", notify_count());
+	emit_u64("foreignRecords", foreign_records);
+	emit_u64("processes", sess->processes);
+	emit_end();
+	if (!emit_flush()) {
+		warnx("whittle stopped reading events: ending the session");
+		cgroup_signal(&sess->cg, SIGKILL);
+	}
+}
+
+int learn_seccomp(struct session *s, const struct learn_opts *o) {
+	sess = s;
+	opts = o;
+	const char *sim = o->simulate_missing ? o->simulate_missing : "";
+	if (strstr(sim, "seccomp-log"))
+		die("use --mechanism ebpf, or a kernel with SECCOMP_RET_LOG (Linux 4.14+) and 'log' in /proc/sys/kernel/seccomp/actions_logged",
+		    "this kernel does not have the seccomp log action (simulated)");
+	char *avail = read_small_file("/proc/sys/kernel/seccomp/actions_avail", NULL);
+	if (!avail || !strstr(avail, "log") || !strstr(avail, "user_notif"))
+		die("use --mechanism ebpf, or a kernel with seccomp log and user_notif actions",
+		    "this kernel lacks the seccomp log or user_notif action (actions_avail: %s)", avail ? avail : "unreadable");
+	free(avail);
+	char *logged = read_small_file("/proc/sys/kernel/seccomp/actions_logged", NULL);
+	if (logged && !strstr(logged, "log"))
+		die("run: echo 'kill_process kill_thread trap errno user_notif trace log' > /proc/sys/kernel/seccomp/actions_logged",
+		    "the kernel is set not to log SECCOMP_RET_LOG (actions_logged: %s)", logged);
+	free(logged);
+
+	int err = audit_open(o->rcvbuf, on_record, NULL);
+	if (err)
+		die(err == -EPERM ? "run whittle as root (CAP_AUDIT_READ) in the initial network namespace" : "check that the kernel has audit support",
+		    "cannot read seccomp log records from NETLINK_AUDIT: %s", strerror(-err));
+	kernel_lost_at_start = audit_kernel_lost();
+	session_prepare(s, "learn");
+	proctree_open(s);
+	const char *cap_mode = capprobe_start(s, o) ? "cap_capable" : "inferred";
+	learn_emit_hello("seccomp", o, cap_mode, false);
+
+	struct handoff h;
+	if (pipe2(h.fd_pipe, O_CLOEXEC) < 0 || pipe2(h.go_pipe, O_CLOEXEC) < 0) die_errno(NULL, "pipe2");
+	session_spawn(s, child_install_filter, &h);
+	close(h.fd_pipe[1]);
+	close(h.go_pipe[0]);
+	int child_fd;
+	struct pollfd pf = {.fd = h.fd_pipe[0], .events = POLLIN};
+	if (poll(&pf, 1, 10000) != 1 || read(h.fd_pipe[0], &child_fd, sizeof child_fd) != sizeof child_fd)
+		die("see the messages above", "the workload's process did not install the learn filter");
+	if (child_fd < 0) {
+		errno = -child_fd;
+		die_errno("run whittle as root on a kernel with seccomp user notification (5.0+)", "installing the learn filter failed");
+	}
+	int pidfd = (int)syscall(SYS_pidfd_open, s->root, 0);
+	int lfd = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+	if (lfd < 0) die_errno("whittle needs Linux 5.6+ (pidfd_getfd) and root", "taking the seccomp listener from the workload");
+	close(pidfd);
+	fcntl(lfd, F_SETFD, FD_CLOEXEC);
+	notify_start(lfd, s, on_notified);
+	learn_emit_started(s);
+	if (write(h.go_pipe[1], "g", 1) != 1) die_errno(NULL, "starting the workload");
+	close(h.go_pipe[1]);
+	close(h.fd_pipe[0]);
+
+	session_run(s, 250, tick);
+
+	/* Everything the workload did is queued before its exit: wait for kauditd to deliver it. */
+	if (!audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing (counted as lost if the kernel dropped them)");
+	proctree_drain();
+	settle_pending();
+	capprobe_poll();
+	agg_flush_counts();
+	report_lost(true);
+	session_emit_exit(s);
+	return session_exit_code(s);
+}

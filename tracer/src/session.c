@@ -1,0 +1,299 @@
+/* session.c — the workload's lifetime: command lookup, fork/exec into the session cgroup,
+ * signals, reaping (as a subreaper, so daemons that detach are still waited for), and the end. */
+#define _GNU_SOURCE
+#include "session.h"
+#include "emit.h"
+#include "loop.h"
+#include "names.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+
+extern char **environ;
+struct session *the_session;
+static int exec_pipe = -1;
+static int sig_fd = -1;
+static sigset_t child_sigmask;
+
+static bool is_executable_file(const char *p, int *err) {
+	struct stat st;
+	if (stat(p, &st) < 0) {
+		*err = errno;
+		return false;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*err = EISDIR;
+		return false;
+	}
+	if (access(p, X_OK) < 0) {
+		*err = errno;
+		return false;
+	}
+	return true;
+}
+
+void session_resolve_command(struct session *s) {
+	const char *cmd = s->argv[0];
+	int err = ENOENT;
+	if (strchr(cmd, '/')) {
+		if (is_executable_file(cmd, &err)) {
+			s->exe_path = realpath(cmd, NULL);
+			if (!s->exe_path) s->exe_path = xstrdup(cmd);
+			return;
+		}
+	} else {
+		const char *path = getenv("PATH");
+		if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+		char *copy = xstrdup(path);
+		int first_err = 0;
+		for (char *dir = strtok(copy, ":"); dir; dir = strtok(NULL, ":")) {
+			char *cand = xasprintf("%s/%s", *dir ? dir : ".", cmd);
+			int e;
+			if (is_executable_file(cand, &e)) {
+				s->exe_path = realpath(cand, NULL);
+				if (!s->exe_path) s->exe_path = cand;
+				else free(cand);
+				free(copy);
+				return;
+			}
+			if (e != ENOENT && e != ENOTDIR && !first_err) first_err = e;
+			free(cand);
+		}
+		free(copy);
+		err = first_err ? first_err : ENOENT;
+	}
+	if (err == ENOENT || err == ENOTDIR) {
+		fprintf(stderr, "whittle: %s: command not found\n", cmd);
+		emit_message("error", "command not found", NULL);
+		emit_flush();
+		exit(EXIT_NOT_FOUND);
+	}
+	fprintf(stderr, "whittle: %s: cannot execute: %s\n", cmd, strerror(err));
+	emit_message("error", "cannot execute the command", strerror(err));
+	emit_flush();
+	exit(EXIT_CANNOT_EXEC);
+}
+
+bool session_has(const struct session *s, pid_t pid) {
+	return intmap_has(&s->tgids, (uint64_t)pid) || intmap_has(&s->tid_to_tgid, (uint64_t)pid);
+}
+
+bool session_pid_in_session(pid_t pid) { return the_session && session_has(the_session, pid); }
+
+void session_add_process(struct session *s, pid_t tgid, pid_t parent) {
+	(void)parent;
+	if (!intmap_has(&s->tgids, (uint64_t)tgid)) s->processes++;
+	intmap_put(&s->tgids, (uint64_t)tgid, (void *)1);
+}
+
+void session_add_thread(struct session *s, pid_t tid, pid_t tgid) {
+	if (tid != tgid) intmap_put(&s->tid_to_tgid, (uint64_t)tid, (void *)(uintptr_t)tgid);
+}
+
+pid_t session_tgid_of(struct session *s, pid_t tid) {
+	uintptr_t v = (uintptr_t)intmap_get(&s->tid_to_tgid, (uint64_t)tid);
+	if (v) return (pid_t)v;
+	if (intmap_has(&s->tgids, (uint64_t)tid)) return tid;
+	/* Not seen yet (the fork event may still be queued): ask /proc. */
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/status", tid);
+	char *st = read_small_file(path, NULL);
+	pid_t tgid = tid;
+	if (st) {
+		char *t = strstr(st, "\nTgid:");
+		if (t) tgid = atoi(t + 6);
+		free(st);
+	}
+	return tgid;
+}
+
+void session_mark_exited(struct session *s, pid_t tgid) {
+	if (intmap_has(&s->tgids, (uint64_t)tgid)) intmap_put(&s->tgids, (uint64_t)tgid, (void *)2);
+}
+
+static void on_exec_pipe(int fd, uint32_t events, void *ctx) {
+	struct session *s = ctx;
+	(void)events;
+	int err;
+	ssize_t n = read(fd, &err, sizeof err);
+	if (n == sizeof err) {
+		s->exec_failed = true;
+		s->exec_errno = err;
+	}
+	loop_del(fd);
+	close(fd);
+	exec_pipe = -1;
+}
+
+static void reap(struct session *s) {
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, WNOHANG | __WALL);
+		if (p <= 0) break;
+		if (p == s->root) {
+			s->root_reaped = true;
+			s->root_status = st;
+		}
+	}
+}
+
+static void begin_termination(struct session *s, const char *why) {
+	if (s->terminating) return;
+	s->terminating = true;
+	s->kill_deadline_ns = now_ns() + 3000000000ULL;
+	emit_message("warning", why, "the workload's process tree gets SIGTERM now and SIGKILL in 3 s");
+	cgroup_signal(&s->cg, SIGTERM);
+}
+
+static void on_signal(int fd, uint32_t events, void *ctx) {
+	struct session *s = ctx;
+	(void)events;
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof si) == sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(s);
+			break;
+		case SIGTERM:
+			begin_termination(s, "stopping: whittle asked the tracer to end the session");
+			break;
+		case SIGHUP:
+			begin_termination(s, "stopping: the terminal went away (SIGHUP)");
+			break;
+		default:
+			/* SIGINT/SIGQUIT from the terminal reach the workload too: it decides. */
+			break;
+		}
+	}
+}
+
+static void on_cgroup_event(int fd, uint32_t events, void *ctx) {
+	(void)fd, (void)events, (void)ctx;
+	/* Nothing to do here: the loop re-checks "populated" after every round. */
+}
+
+void session_prepare(struct session *s, const char *label) {
+	if (s->cg.path) return; /* a mechanism fell back to another: keep what is prepared */
+	the_session = s;
+	cgroup_create(&s->cg, label);
+	char *procs = xasprintf("%s/cgroup.procs", s->cg.path);
+	s->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (s->procs_fd < 0) die_errno("run whittle as root", "cannot open %s", procs);
+	free(procs);
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigset_t old;
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sig_fd < 0) die_errno(NULL, "signalfd");
+	signal(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) die_errno(NULL, "prctl(PR_SET_CHILD_SUBREAPER)");
+	child_sigmask = old;
+}
+
+void session_spawn(struct session *s, child_hook hook, void *ctx) {
+	sigset_t old = child_sigmask;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) die_errno(NULL, "pipe2");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) die_errno("the machine may be out of processes or memory", "fork");
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (hook) hook(s, ctx);
+		/* Joining is the child's last syscall before exec: the in-kernel recorder counts from
+		 * here on, and "0" means "me". The descriptor closes on exec. */
+		if (write(s->procs_fd, "0", 1) != 1) {
+			int err = errno;
+			fprintf(stderr, "whittle-tracer: cannot move the workload into its cgroup %s: %s\n", s->cg.path, strerror(err));
+			_exit(EXIT_TRACER_FAILURE);
+		}
+		execve(s->exe_path, s->argv, environ);
+		int err = errno;
+		if (write(p[1], &err, sizeof err) < 0) { /* nothing more to do */ }
+		_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	}
+	close(p[1]);
+	close(s->procs_fd);
+	s->procs_fd = -1;
+	s->root = pid;
+	session_add_process(s, pid, getpid());
+	exec_pipe = p[0];
+	loop_add(p[0], EPOLLIN, on_exec_pipe, s);
+	loop_add(sig_fd, EPOLLIN, on_signal, s);
+	if (s->cg.events_fd >= 0) loop_add(s->cg.events_fd, EPOLLPRI, on_cgroup_event, s);
+}
+
+void session_run(struct session *s, int period_ms, void (*tick)(void)) {
+	uint64_t next_tick = now_ns() + (uint64_t)period_ms * 1000000ULL;
+	for (;;) {
+		if (s->root_reaped && !cgroup_populated(&s->cg)) break;
+		uint64_t now = now_ns();
+		int wait_ms = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000ULL) + 1;
+		loop_once(wait_ms);
+		now = now_ns();
+		if (now >= next_tick) {
+			if (tick) tick();
+			next_tick = now + (uint64_t)period_ms * 1000000ULL;
+			/* A reaped root with a populated cgroup: keep reaping orphans handed to us. */
+			reap(s);
+		}
+		if (s->terminating && now >= s->kill_deadline_ns) {
+			cgroup_signal(&s->cg, SIGKILL);
+			s->kill_deadline_ns = now + 1000000000ULL;
+		}
+	}
+	/* The exec status pipe may still hold the exec error. */
+	if (exec_pipe >= 0) on_exec_pipe(exec_pipe, 0, s);
+}
+
+int session_exit_code(const struct session *s) {
+	if (s->exec_failed) return s->exec_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	int st = s->root_status;
+	if (WIFEXITED(st)) return WEXITSTATUS(st);
+	if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+	return EXIT_TRACER_FAILURE;
+}
+
+void session_emit_exit(const struct session *s) {
+	emit_begin("exit");
+	emit_i64("pid", s->root);
+	int st = s->root_status;
+	if (s->exec_failed) {
+		emit_null("code");
+		emit_null("signal");
+		emit_str("execError", errno_name(s->exec_errno));
+	} else if (WIFEXITED(st)) {
+		emit_i64("code", WEXITSTATUS(st));
+		emit_null("signal");
+	} else if (WIFSIGNALED(st)) {
+		emit_null("code");
+		char sig[32];
+		const char *ab = sigabbrev_np(WTERMSIG(st));
+		snprintf(sig, sizeof sig, "SIG%s", ab ? ab : "?");
+		emit_str("signal", sig);
+		emit_bool("coreDumped", WCOREDUMP(st));
+	}
+	emit_i64("status", session_exit_code(s));
+	emit_u64("processes", s->processes);
+	emit_end();
+}

@@ -1,0 +1,58 @@
+/* session.h — one learning (or enforcing) session: the workload's process, its cgroup, its
+ * exit status, the signals the tracer handles, and when the session ends. */
+#ifndef WHITTLE_SESSION_H
+#define WHITTLE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "cgroup.h"
+#include "maps.h"
+
+struct session {
+	char **argv;           /* the workload's command */
+	char *exe_path;        /* argv[0] resolved through PATH */
+	struct cgroup cg;
+	int procs_fd;          /* the cgroup's cgroup.procs, opened before fork */
+	pid_t root;            /* the workload's first process */
+	bool root_reaped;
+	int root_status;       /* wait() status */
+	bool exec_failed;
+	int exec_errno;
+	bool terminating;      /* SIGTERM/SIGHUP received: the tree is being stopped */
+	uint64_t kill_deadline_ns;
+	uint64_t processes;    /* distinct processes seen in the tree */
+	struct intmap tgids;   /* every tgid that was part of the tree (value: 1 alive, 2 exited) */
+	struct intmap tid_to_tgid;
+	uint64_t lost_untracked;
+	uint64_t escaped;
+	char *tracer_exe;
+};
+
+/* Hook run in the child after it joined the cgroup and just before exec. */
+typedef void (*child_hook)(struct session *s, void *ctx);
+
+extern struct session *the_session;
+
+/* Find argv[0] on PATH (as execvp would). Exits 127/126 with a clear message when it cannot. */
+void session_resolve_command(struct session *s);
+/* Create the cgroup and install signal handling (before a mechanism that needs the cgroup id). */
+void session_prepare(struct session *s, const char *label);
+/* Fork the workload: it runs hook, joins the cgroup (its last syscall before exec), and execs. */
+void session_spawn(struct session *s, child_hook hook, void *ctx);
+/* Run the loop until the whole tree has exited. tick() runs every period_ms. */
+void session_run(struct session *s, int period_ms, void (*tick)(void));
+/* The status whittle passes through: the workload's exit code, or 128+signal. */
+int session_exit_code(const struct session *s);
+/* Emit the "exit" event. */
+void session_emit_exit(const struct session *s);
+
+/* Tree bookkeeping, for the mechanisms. */
+void session_add_process(struct session *s, pid_t tgid, pid_t parent);
+void session_add_thread(struct session *s, pid_t tid, pid_t tgid);
+bool session_has(const struct session *s, pid_t tgid_or_tid);
+pid_t session_tgid_of(struct session *s, pid_t tid);
+void session_mark_exited(struct session *s, pid_t tgid);
+bool session_pid_in_session(pid_t pid);
+
+#endif
