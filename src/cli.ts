@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * whittle's command line: argument parsing and dispatch only. Command modules are imported
+ * lazily, so a headless command never pays for loading the TUI.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { whittleVersion } from './version.js';
+
+/** Bad usage: 125 for learn and run (their own codes pass the workload's through), 2 elsewhere. */
+const USAGE = { learn: 125, run: 125, other: 2 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('whittle')
+    .description('Learn the smallest sandbox policy a program really needs, review it item by item, enforce it, and export it.')
+    .version(whittleVersion, '-V, --version')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run whittle --help, or whittle COMMAND --help)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const exitOverride = (code: number) => (err: CommanderError) => {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') throw new Exit(0);
+    throw new Exit(code);
+  };
+  program.exitOverride(exitOverride(USAGE.other));
+
+  program
+    .command('learn')
+    .description('run CMD in complain/log mode and record everything it does (syscalls, paths, mounts, sockets, capabilities, execs)')
+    .argument('[cmd...]', 'the command to learn, after --')
+    .option('--headless', 'no TUI: pass the workload\'s terminal through and write the snapshot', false)
+    .option('--snapshot <path>', 'where to write the snapshot (default: snapshots/<cmd>-<time>.json)')
+    .option('--force', 'replace an existing snapshot file', false)
+    .addOption(new Option('--mechanism <m>', 'how to record (default: the best one `whittle doctor` finds)').choices(['seccomp', 'ebpf']))
+    .option('--strict', 'exit 120 when the workload succeeded but events were lost', false)
+    .option('--container <ref>', 'learn a container: an OCI bundle, OCI image layout or tarball, or a podman image')
+    .addOption(new Option('--runtime <r>', 'container runtime').choices(['runc', 'crun', 'podman']))
+    .passThroughOptions()
+    .exitOverride(exitOverride(USAGE.learn))
+    .addHelpText(
+      'after',
+      '\nExit status: the workload\'s (128+N when killed by signal N); 125 whittle failed, 126 CMD cannot be executed,\n127 CMD not found; with --strict, 120 when it exited 0 but events were lost.\n\nExamples:\n  whittle learn --headless --snapshot snapshots/ls.json -- ls -l /\n  whittle learn -- ./my-server --port 8080',
+    )
+    .action(async (cmd: string[], opts) => {
+      const { learnCommand } = await import('./commands/learn.js');
+      exitCode = await learnCommand({ ...opts, argv: cmd });
+    });
+
+  program
+    .command('show')
+    .description('show what a snapshot recorded: a readable summary, or the stable JSON with --json')
+    .argument('<snapshot>', 'a snapshot file')
+    .option('--json', 'the stable JSON (see README, "show --json")', false)
+    .action(async (file: string, opts) => {
+      const { showCommand } = await import('./commands/show.js');
+      exitCode = await showCommand(file, opts);
+    });
+
+  program
+    .command('doctor')
+    .description('check what whittle needs on this machine (kernel features, root, tools) and say how to fix what is missing')
+    .option('--json', 'machine-readable result', false)
+    .action(async (opts) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      exitCode = await doctorCommand(opts);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    const { reportError } = await import('./commands/output.js');
+    reportError(e);
+    const sub = argv[2];
+    return sub === 'learn' || sub === 'run' ? USAGE.learn : USAGE.other;
+  }
+  return exitCode;
+}
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`whittle: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 125;
+  },
+);

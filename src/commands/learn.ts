@@ -1,0 +1,149 @@
+/**
+ * `whittle learn`: run a workload in complain/log mode and record everything it does into one
+ * snapshot. Headless here; the TUI (app/) drives the same session.
+ */
+import path from 'node:path';
+import { newRecording, ingest, type Recording } from '../model/observations.js';
+import { SnapshotFile } from '../store/snapshot.js';
+import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
+import { InputError } from '../store/errors.js';
+import { spawnLearn } from '../trace/tracer-process.js';
+import { whittleVersion } from '../version.js';
+import { fail, red, say, warn } from './output.js';
+import { describeSnapshot } from './show.js';
+
+export interface LearnOptions {
+  headless: boolean;
+  snapshot?: string;
+  force: boolean;
+  mechanism?: 'seccomp' | 'ebpf';
+  strict: boolean;
+  container?: string;
+  runtime?: string;
+  argv: string[];
+}
+
+/** Exit codes of learn and run (design.md): the workload's status passes through. */
+export const EXIT = { tracerFailure: 125, cannotExec: 126, notFound: 127, strictLost: 120, strictDenied: 121 } as const;
+
+function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Where a snapshot goes when --snapshot is not given: snapshots/<command>-<time>.json. */
+export function defaultSnapshotPath(argv: string[], now = new Date()): string {
+  const base = path.basename(argv[0] ?? 'workload').replace(/[^A-Za-z0-9._-]/g, '_') || 'workload';
+  return path.join('snapshots', `${base}-${timestamp(now)}.json`);
+}
+
+/** Check what can be checked before anything runs. Throws InputError. */
+export function checkLearnPreconditions(o: LearnOptions): void {
+  if (o.container) {
+    throw new InputError('learning a container (--container) is not available in this build', 'run the workload directly: whittle learn -- CMD');
+  }
+  if (o.argv.length === 0) throw new InputError('no command to learn', 'put the command after --, e.g. whittle learn --headless -- ls /');
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new InputError('whittle learn needs root: it loads kernel probes and reads the kernel audit stream', 'run it as root, e.g. sudo whittle learn …');
+  }
+}
+
+/** Print the one-paragraph result of a session on stderr. */
+function reportSession(rec: Recording, file: string, status: string): void {
+  say(`snapshot ${file} (${status})`);
+  for (const line of describeSnapshot(rec)) say(line);
+  if (rec.lost.total > 0) {
+    const parts = Object.entries(rec.lost.counters)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`);
+    say(red(`LOST ${rec.lost.total} event(s): ${parts.join(', ')} — the snapshot is missing what these were`));
+  }
+}
+
+export async function learnCommand(o: LearnOptions): Promise<number> {
+  checkLearnPreconditions(o);
+  if (!o.headless) {
+    const { runLearnTui } = await import('../app/run-learn.js');
+    return runLearnTui(o);
+  }
+  const file = o.snapshot ?? defaultSnapshotPath(o.argv);
+  const meta: RecordingMeta = { whittleVersion, argv: o.argv, cwd: process.cwd(), createdAt: new Date().toISOString() };
+  // Written before the workload starts: an unwritable path fails here, with nothing run.
+  const snap = await SnapshotFile.create(file, recordingStub(meta), { force: o.force });
+
+  const rec = newRecording();
+  let protocolErrors = 0;
+  const run = spawnLearn({
+    argv: o.argv,
+    mechanism: o.mechanism,
+    onEvent: (e) => {
+      ingest(rec, e);
+      if (e.type === 'warning') warn(e.message, e.hint);
+    },
+    onProtocolError: (e) => {
+      protocolErrors++;
+      if (protocolErrors <= 3) warn(`tracer sent a line whittle cannot read (${e.message}): ${e.line.slice(0, 120)}`);
+    },
+  });
+
+  // Ctrl-C and Ctrl-\ reach the workload from the terminal; whittle stays to save what it saw.
+  const ignore = () => undefined;
+  const stop = () => {
+    run.child.kill('SIGTERM');
+  };
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  let result: { exitCode: number | undefined; signal: string | undefined };
+  try {
+    result = await run.done;
+  } finally {
+    process.off('SIGINT', ignore);
+    process.off('SIGQUIT', ignore);
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
+  }
+
+  const tracerCode = result.exitCode ?? EXIT.tracerFailure;
+  if (!rec.started) {
+    // Nothing ran (command not found, no permission, a kernel feature missing): no snapshot.
+    await snap.remove();
+    for (const m of rec.messages.filter((m) => m.type === 'error')) {
+      if (!m.message.includes('command not found') && !m.message.includes('cannot execute')) {
+        /* the tracer already printed it on stderr */
+      }
+    }
+    if (result.signal) fail(`the tracer was killed by ${result.signal} before the workload started`);
+    return tracerCode === 0 ? EXIT.tracerFailure : tracerCode;
+  }
+  if (rec.exit?.execError) {
+    // The exec itself failed after the session started: nothing of the workload's is recorded.
+    await snap.remove();
+    fail(`cannot execute ${o.argv[0]}: ${rec.exit.execError}`);
+    return rec.exit.status;
+  }
+
+  let reason: string | undefined;
+  if (!rec.end) reason = result.signal ? `the tracer was killed by ${result.signal}` : `the tracer exited (${tracerCode}) before the session ended`;
+  if (protocolErrors) {
+    reason = reason ?? undefined;
+    rec.lost.counters.unreadableEvents = protocolErrors;
+    rec.lost.explain.unreadableEvents = 'lines from the tracer whittle could not parse';
+    rec.lost.total += protocolErrors;
+  }
+  const doc = snapshotFromRecording(rec, meta, reason);
+  Object.assign(snap.doc, doc);
+  await snap.save();
+  reportSession(rec, file, doc.status);
+  if (doc.status !== 'complete') {
+    fail(`the snapshot is incomplete: ${doc.statusReason}`);
+    return EXIT.tracerFailure;
+  }
+  const status = rec.exit?.status ?? tracerCode;
+  if (o.strict && status === 0 && rec.lost.total > 0) {
+    fail(`--strict: ${rec.lost.total} event(s) were lost, so the snapshot may be missing what the workload needs`);
+    return EXIT.strictLost;
+  }
+  return status;
+}

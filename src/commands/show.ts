@@ -1,0 +1,106 @@
+/**
+ * `whittle show SNAPSHOT [--json]`: the stable JSON of the contract, or a readable summary.
+ */
+import type { Recording } from '../model/observations.js';
+import { showJson, capabilitiesByName } from '../model/summary.js';
+import { SnapshotFile } from '../store/snapshot.js';
+import type { SnapshotDoc } from '../store/schema.js';
+
+/** One or two lines on what a recording holds (used right after learn). */
+export function describeSnapshot(rec: Recording): string[] {
+  const n = { syscall: 0, path: 0, exec: 0, mount: 0, net: 0, cap: 0 };
+  for (const it of rec.items.values()) n[it.kind]++;
+  const mech = rec.hello ? `${rec.hello.mechanism}` : '?';
+  const procs = rec.exit?.processes ?? 0;
+  const secs = rec.end ? rec.end.elapsed.toFixed(2) : '?';
+  return [
+    `recorded ${n.syscall} syscalls, ${n.path} path items, ${n.exec} execs, ${n.mount} mount/namespace ops, ${n.net} network items, ${n.cap} capability checks`,
+    `from ${procs} process(es) in ${secs} s with the ${mech} recorder; lost: ${rec.lost.total}`,
+  ];
+}
+
+function exitText(doc: SnapshotDoc): string {
+  const e = doc.workload.exit;
+  if (!e) return doc.workload.exitStatus === null ? 'not recorded' : String(doc.workload.exitStatus);
+  if (e.signal) return `killed by ${e.signal} (status ${doc.workload.exitStatus})`;
+  return `exited ${e.code}`;
+}
+
+function top<T>(rows: T[], n: number, f: (r: T) => string): string[] {
+  const lines = rows.slice(0, n).map(f);
+  if (rows.length > n) lines.push(`  … and ${rows.length - n} more (whittle show --json)`);
+  return lines;
+}
+
+/** The readable summary. */
+export function renderShow(doc: SnapshotDoc, file: string): string {
+  const j = showJson({
+    kind: doc.kind,
+    schemaVersion: doc.schemaVersion,
+    status: doc.status,
+    mechanism: doc.recorder?.mechanism ?? 'unknown',
+    argv: doc.workload.argv,
+    exitStatus: doc.workload.exitStatus,
+    observed: doc.observed,
+    lost: doc.lost,
+  });
+  const out: string[] = [];
+  out.push(`${file}`);
+  out.push(`  workload   ${doc.workload.argv.join(' ')}  (${exitText(doc)}, ${doc.workload.processes ?? '?'} process(es))`);
+  out.push(`  recorded   ${doc.createdAt} on ${doc.host.hostname}, kernel ${doc.host.kernel}, ${doc.recorder?.mechanism ?? '?'} recorder`);
+  if (doc.status !== 'complete') out.push(`  STATUS     ${doc.status.toUpperCase()}: ${doc.statusReason ?? ''}`);
+  out.push(`  lost       ${doc.lost.total === 0 ? '0 (nothing the tracer could have missed was lost)' : `${doc.lost.total}: ` + Object.entries(doc.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v} (${doc.lost.explain[k] ?? ''})`).join('; ')}`);
+  if (doc.recorder && !doc.recorder.pathResults) out.push(`  note       path results are 'unknown': the ${doc.recorder.mechanism} recorder does not see syscall exits`);
+  if (doc.recorder?.capabilities === 'inferred') out.push(`  note       capabilities are inferred from syscalls (no in-kernel probe): check them before dropping any`);
+  out.push('');
+  out.push(`syscalls (${j.syscalls.length})`);
+  const sc = [...j.syscalls].sort((a, b) => b.count - a.count);
+  out.push(...top(sc, 1000, (s) => `  ${s.name.padEnd(22)} ${s.arch.padEnd(7)} ${String(s.count).padStart(9)}`));
+  out.push('');
+  out.push(`paths (${j.paths.length})`);
+  out.push(...top(j.paths, 60, (p) => `  ${p.access.padEnd(12)} ${p.result.padEnd(8)} ${String(p.count).padStart(6)}  ${p.path}`));
+  out.push('');
+  out.push(`execs (${j.execs.length})`);
+  out.push(...top(j.execs, 30, (e) => `  ${e.path}  (argv0 ${e.argv0}, ${e.count}×)`));
+  if (j.mounts.length) {
+    out.push('');
+    out.push(`mounts and namespaces (${j.mounts.length})`);
+    out.push(...top(j.mounts, 30, (m) => `  ${m.op.padEnd(11)} ${[m.source, m.target, m.fstype, m.flags].filter(Boolean).join('  ')}  → ${m.result}`));
+  }
+  if (j.network.length) {
+    out.push('');
+    out.push(`network (${j.network.length})`);
+    out.push(...top(j.network, 30, (n) => `  ${n.op.padEnd(10)} ${n.family.padEnd(11)} ${(n.type ?? '').padEnd(14)} ${n.port ?? ''} ${n.addr ?? ''}`));
+  }
+  out.push('');
+  const caps = capabilitiesByName(doc.observed.capabilities);
+  out.push(`capabilities (${caps.length})`);
+  out.push(...top(caps, 50, (c) => `  ${c.name.padEnd(24)} ${c.class.padEnd(9)} ${c.inferred ? 'inferred' : 'observed'}  by ${c.syscalls.join(', ') || '(exec)'}`));
+  if (doc.messages.length) {
+    out.push('');
+    out.push('messages from the tracer');
+    for (const m of doc.messages) out.push(`  ${m.type}: ${m.message}${m.hint ? ` (${m.hint})` : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export async function showCommand(file: string, o: { json: boolean }): Promise<number> {
+  const snap = await SnapshotFile.open(file);
+  const doc = snap.doc;
+  if (o.json) {
+    const j = showJson({
+      kind: doc.kind,
+      schemaVersion: doc.schemaVersion,
+      status: doc.status,
+      mechanism: doc.recorder?.mechanism ?? 'unknown',
+      argv: doc.workload.argv,
+      exitStatus: doc.workload.exitStatus,
+      observed: doc.observed,
+      lost: doc.lost,
+    });
+    process.stdout.write(JSON.stringify(j, null, 2) + '\n');
+  } else {
+    process.stdout.write(renderShow(doc, file));
+  }
+  return 0;
+}

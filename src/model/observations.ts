@@ -1,0 +1,232 @@
+/**
+ * What a learning session saw, folded from the tracer's events. Pure: no I/O. The fold mutates
+ * one Recording in place because a busy workload streams tens of thousands of events per second
+ * and the TUI must keep up; everything else treats a Recording as read-only.
+ */
+import type {
+  CapItem,
+  EndEvent,
+  ExecItem,
+  ExitEvent,
+  HelloEvent,
+  ItemEvent,
+  MessageEvent,
+  MountItem,
+  NetItem,
+  PathItem,
+  StartedEvent,
+  SyscallItem,
+  TracerEvent,
+} from '../trace/protocol.js';
+import { syscallByNumber } from './knowledge/syscalls.js';
+
+/** Where an item was first seen. */
+export interface FirstSighting {
+  pid?: number;
+  exe?: string;
+  syscall?: string;
+  /** Seconds since the session started. */
+  t: number;
+}
+
+interface Counted {
+  count: number;
+  first: FirstSighting;
+}
+
+export interface ObservedSyscall extends Counted {
+  name: string;
+  arch: 'x86_64' | 'x86' | 'x32';
+  nr: number;
+}
+export interface ObservedPath extends Counted {
+  path: string;
+  access: PathItem['access'];
+  result: string;
+  /** Set when this path is a symlink the workload went through (to where it points). */
+  symlinkTarget?: string;
+}
+export interface ObservedExec extends Counted {
+  path: string;
+  argv0: string;
+  result: string;
+}
+export interface ObservedMount extends Counted {
+  op: string;
+  source: string;
+  target: string;
+  fstype: string;
+  flags: string;
+  data?: string;
+  result: string;
+}
+export interface ObservedNet extends Counted {
+  family: string;
+  type: string | null;
+  op: string;
+  port: number | null;
+  addr?: string;
+  result: string;
+}
+export interface ObservedCapability extends Counted {
+  name: string;
+  /** The syscall running when the kernel checked it (null: outside a syscall, e.g. at exec). */
+  syscall: string | null;
+  granted: boolean;
+  /** required: the operation needed it; advisory: the kernel only asked (noaudit heuristics). */
+  class: 'required' | 'advisory';
+  /** Derived from syscalls and arguments, not seen in the kernel. */
+  inferred: boolean;
+}
+
+/** The recorded facts of a session, by kind: the snapshot's `observed` section. */
+export interface Observed {
+  syscalls: ObservedSyscall[];
+  paths: ObservedPath[];
+  execs: ObservedExec[];
+  mounts: ObservedMount[];
+  network: ObservedNet[];
+  capabilities: ObservedCapability[];
+}
+
+export interface LostCounters {
+  total: number;
+  counters: Record<string, number>;
+  explain: Record<string, string>;
+}
+
+/** A session being recorded (or replayed). */
+export interface Recording {
+  hello: HelloEvent | null;
+  started: StartedEvent | null;
+  /** Items by the tracer's id, in the order they were first seen. */
+  items: Map<number, ItemEvent & { count: number }>;
+  lost: LostCounters;
+  messages: MessageEvent[];
+  exit: ExitEvent | null;
+  end: EndEvent | null;
+  /** Counts that arrived for ids never announced (a protocol fault; counted, not hidden). */
+  orphanCounts: number;
+  events: number;
+}
+
+export function newRecording(): Recording {
+  return {
+    hello: null,
+    started: null,
+    items: new Map(),
+    lost: { total: 0, counters: {}, explain: {} },
+    messages: [],
+    exit: null,
+    end: null,
+    orphanCounts: 0,
+    events: 0,
+  };
+}
+
+/** Fold one event into the recording (in place). Returns the item when one was added. */
+export function ingest(rec: Recording, e: TracerEvent): (ItemEvent & { count: number }) | undefined {
+  rec.events++;
+  switch (e.type) {
+    case 'hello':
+      rec.hello = e;
+      return undefined;
+    case 'started':
+      rec.started = e;
+      return undefined;
+    case 'item': {
+      const it = { ...e, count: 0 };
+      rec.items.set(e.id, it);
+      return it;
+    }
+    case 'counts':
+      for (const [id, total] of e.c) {
+        const it = rec.items.get(id);
+        if (it) it.count = total;
+        else rec.orphanCounts++;
+      }
+      return undefined;
+    case 'lost':
+      rec.lost = { total: e.total, counters: e.counters, explain: e.explain ?? rec.lost.explain };
+      return undefined;
+    case 'warning':
+    case 'error':
+      rec.messages.push(e);
+      return undefined;
+    case 'exit':
+      rec.exit = e;
+      return undefined;
+    case 'end':
+      rec.end = e;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {
+  const f: FirstSighting = { t: e.t };
+  if (e.pid !== undefined) f.pid = e.pid;
+  if (e.exe !== undefined) f.exe = e.exe;
+  if (e.syscall !== undefined) f.syscall = e.syscall;
+  return f;
+}
+
+/** A syscall's name: the tracer's, else ours by number, else "syscall#N". */
+export function syscallName(it: Pick<SyscallItem, 'name' | 'arch' | 'nr'>): string {
+  if (it.name) return it.name;
+  if (it.arch !== 'x32') {
+    const known = syscallByNumber(it.arch, it.nr);
+    if (known) return known.name;
+  }
+  return `syscall#${it.nr}`;
+}
+
+/** Turn one announced item into its stored form. */
+export function toObserved(it: ItemEvent & { count: number }): { kind: keyof Observed; row: Observed[keyof Observed][number] } {
+  const first = firstOf(it);
+  switch (it.kind) {
+    case 'syscall':
+      return { kind: 'syscalls', row: { name: syscallName(it), arch: it.arch, nr: it.nr, count: it.count, first } };
+    case 'path': {
+      const row: ObservedPath = { path: it.path, access: it.access, result: it.result, count: it.count, first };
+      if (it.symlinkTarget !== undefined) row.symlinkTarget = it.symlinkTarget;
+      return { kind: 'paths', row };
+    }
+    case 'exec':
+      return { kind: 'execs', row: { path: it.path, argv0: it.argv0, result: it.result, count: it.count, first } };
+    case 'mount': {
+      const m = it;
+      const row: ObservedMount = {
+        op: m.op, source: m.source, target: m.target, fstype: m.fstype, flags: m.flags, result: m.result, count: m.count, first,
+      };
+      if (m.data !== undefined) row.data = m.data;
+      return { kind: 'mounts', row };
+    }
+    case 'net': {
+      const n = it;
+      const row: ObservedNet = { family: n.family, type: n.socktype, op: n.op, port: n.port, result: n.result, count: n.count, first };
+      if (n.addr !== undefined) row.addr = n.addr;
+      return { kind: 'network', row };
+    }
+    case 'cap': {
+      const c = it;
+      return {
+        kind: 'capabilities',
+        row: { name: c.name, syscall: c.bySyscall, granted: c.granted, class: c.class, inferred: c.inferred, count: c.count, first },
+      };
+    }
+  }
+}
+
+/** The recorded facts, by kind, in first-seen order. */
+export function observedOf(rec: Recording): Observed {
+  const out: Observed = { syscalls: [], paths: [], execs: [], mounts: [], network: [], capabilities: [] };
+  for (const it of rec.items.values()) {
+    const { kind, row } = toObserved(it);
+    (out[kind] as unknown[]).push(row);
+  }
+  return out;
+}
+
+export type { ExecItem, MountItem, NetItem, CapItem };

@@ -1,0 +1,109 @@
+/**
+ * The snapshot document: one lowdb JSON file holding what a learning session recorded and the
+ * decisions made on it (design.md, "The contract"). Every file read is validated against this
+ * schema; an old or newer version fails with a message that says what to do.
+ */
+import { z } from 'zod';
+
+export const SNAPSHOT_KIND = 'whittle-snapshot';
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+const first = z.object({
+  pid: z.number().int().optional(),
+  exe: z.string().optional(),
+  syscall: z.string().optional(),
+  t: z.number(),
+});
+const counted = { count: z.number().int().nonnegative(), first };
+
+export const accessKinds = ['read', 'write', 'create', 'remove', 'rename', 'link', 'exec', 'stat', 'readdir', 'chmod', 'chown', 'ioctl', 'mount-target'] as const;
+
+export const observedSchema = z.object({
+  syscalls: z.array(z.object({ name: z.string(), arch: z.enum(['x86_64', 'x86', 'x32']), nr: z.number().int(), ...counted })),
+  paths: z.array(
+    z.object({ path: z.string(), access: z.enum(accessKinds), result: z.string(), symlinkTarget: z.string().optional(), ...counted }),
+  ),
+  execs: z.array(z.object({ path: z.string(), argv0: z.string(), result: z.string(), ...counted })),
+  mounts: z.array(
+    z.object({
+      op: z.string(),
+      source: z.string(),
+      target: z.string(),
+      fstype: z.string(),
+      flags: z.string(),
+      data: z.string().optional(),
+      result: z.string(),
+      ...counted,
+    }),
+  ),
+  network: z.array(
+    z.object({
+      family: z.string(),
+      type: z.string().nullable(),
+      op: z.string(),
+      port: z.number().int().nullable(),
+      addr: z.string().optional(),
+      result: z.string(),
+      ...counted,
+    }),
+  ),
+  capabilities: z.array(
+    z.object({
+      name: z.string(),
+      syscall: z.string().nullable(),
+      granted: z.boolean(),
+      class: z.enum(['required', 'advisory']),
+      inferred: z.boolean(),
+      ...counted,
+    }),
+  ),
+});
+
+export const snapshotSchema = z.object({
+  kind: z.literal(SNAPSHOT_KIND),
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  /** recording: being written (or whittle died); complete: the session ended normally. */
+  status: z.enum(['recording', 'complete', 'incomplete']),
+  statusReason: z.string().optional(),
+  createdAt: z.string(),
+  endedAt: z.string().optional(),
+  whittleVersion: z.string(),
+  host: z.object({ kernel: z.string(), machine: z.string(), hostname: z.string() }),
+  recorder: z
+    .object({
+      mechanism: z.enum(['seccomp', 'ebpf']),
+      tracerVersion: z.string(),
+      libseccomp: z.string(),
+      libseccompHorizon: z.number().int(),
+      capabilities: z.enum(['cap_capable', 'inferred']),
+      pathResults: z.boolean(),
+    })
+    .nullable(),
+  workload: z.object({
+    argv: z.array(z.string()),
+    path: z.string().optional(),
+    cwd: z.string(),
+    exitStatus: z.number().int().nullable(),
+    exit: z
+      .object({
+        code: z.number().int().nullable(),
+        signal: z.string().nullable(),
+        coreDumped: z.boolean().optional(),
+        execError: z.string().optional(),
+      })
+      .optional(),
+    processes: z.number().int().optional(),
+    elapsed: z.number().optional(),
+  }),
+  observed: observedSchema,
+  lost: z.object({
+    total: z.number().int(),
+    counters: z.record(z.string(), z.number().int()),
+    explain: z.record(z.string(), z.string()),
+  }),
+  messages: z.array(z.object({ type: z.enum(['warning', 'error']), message: z.string(), hint: z.string().optional() })),
+  /** Decisions on items, keyed by item key (model/decisions.ts); empty until someone decides. */
+  decisions: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type SnapshotDoc = z.infer<typeof snapshotSchema>;
