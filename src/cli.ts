@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--force', 'replace an existing snapshot file', false)
     .addOption(new Option('--mechanism <m>', 'how to record (default: the best one `whittle doctor` finds)').choices(['seccomp', 'ebpf']))
     .option('--strict', 'exit 120 when the workload succeeded but events were lost', false)
+    .option('--audit-buffer <size>', 'seccomp recorder: receive buffer for kernel log records (default 64M)')
+    .option('--ring-buffer <size>', 'eBPF recorder: ring buffer size, a power of two (default 8M)')
     .option('--container <ref>', 'learn a container: an OCI bundle, OCI image layout or tarball, or a podman image')
     .addOption(new Option('--runtime <r>', 'container runtime').choices(['runc', 'crun', 'podman']))
     .passThroughOptions()

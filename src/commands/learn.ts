@@ -18,6 +18,9 @@ export interface LearnOptions {
   force: boolean;
   mechanism?: 'seccomp' | 'ebpf';
   strict: boolean;
+  /** Tuning: the audit socket's receive buffer and the eBPF ring buffer ("64M", "512k"). */
+  auditBuffer?: string;
+  ringBuffer?: string;
   container?: string;
   runtime?: string;
   argv: string[];
@@ -60,6 +63,12 @@ function reportSession(rec: Recording, file: string, status: string): void {
   }
 }
 
+/** Kill every process left in a session cgroup (the tracer died before it could). */
+async function killTree(cgroupPath: string): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path.join(cgroupPath, 'cgroup.kill'), '1').catch(() => undefined);
+}
+
 export async function learnCommand(o: LearnOptions): Promise<number> {
   checkLearnPreconditions(o);
   if (!o.headless) {
@@ -76,6 +85,8 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
   const run = spawnLearn({
     argv: o.argv,
     mechanism: o.mechanism,
+    rcvbuf: o.auditBuffer,
+    ringbuf: o.ringBuffer,
     onEvent: (e) => {
       ingest(rec, e);
       if (e.type === 'warning') warn(e.message, e.hint);
@@ -125,6 +136,10 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
   }
 
   let reason: string | undefined;
+  if (!rec.end && rec.started.cgroupPath) {
+    // The tracer died with the workload still running: nothing may run on unsupervised.
+    await killTree(rec.started.cgroupPath);
+  }
   if (!rec.end) reason = result.signal ? `the tracer was killed by ${result.signal}` : `the tracer exited (${tracerCode}) before the session ended`;
   if (protocolErrors) {
     reason = reason ?? undefined;

@@ -118,6 +118,7 @@ export const startedEvent = z.object({
   path: z.string(),
   argv: z.array(z.string()),
   cgroup: z.string().optional(),
+  cgroupPath: z.string().optional(),
 });
 
 export const countsEvent = z.object({

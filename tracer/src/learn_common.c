@@ -51,6 +51,7 @@ void learn_emit_started(const struct session *s) {
 	}
 	emit_raw("]");
 	emit_str("cgroup", s->cg.rel);
+	emit_str("cgroupPath", s->cg.path);
 	emit_end();
 	emit_flush();
 }

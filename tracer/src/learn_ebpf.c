@@ -399,6 +399,10 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 	skel->rodata->target_cgid = s->cg.id;
 	skel->rodata->record_calls = only_caps ? 0 : 1;
 	if (o->ringbuf > 0) bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->ringbuf);
+	/* Wake the reader when an eighth of the ring is waiting (1 MiB of the default 8 MiB); the
+	 * periodic tick drains the rest. Waking per record is what makes a recorder expensive. */
+	uint64_t ring = o->ringbuf > 0 ? (uint64_t)o->ringbuf : (8u << 20);
+	skel->rodata->wake_bytes = ring / 8;
 	if (only_caps) {
 		bpf_program__set_autoload(skel->progs.on_sys_enter, false);
 		bpf_program__set_autoload(skel->progs.on_sys_exit, false);
