@@ -60,8 +60,8 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   out.push(`paths (${j.paths.length})`);
   out.push(...top(j.paths, 60, (p) => `  ${p.access.padEnd(12)} ${p.result.padEnd(8)} ${String(p.count).padStart(6)}  ${p.path}`));
   out.push('');
-  out.push(`execs (${j.execs.length})`);
-  out.push(...top(j.execs, 30, (e) => `  ${e.path}  (argv0 ${e.argv0}, ${e.count}×)`));
+  out.push(`execs (${doc.observed.execs.length})`);
+  out.push(...top(doc.observed.execs, 30, (e) => `  ${e.result === 'ok' || e.result === 'unknown' ? '' : `[${e.result}] `}${e.path}  (argv0 ${e.argv0}, ${e.count}×)`));
   if (j.mounts.length) {
     out.push('');
     out.push(`mounts and namespaces (${j.mounts.length})`);

@@ -31,21 +31,27 @@ function merge<T extends { count: number }, R extends { count: number }>(rows: T
   return [...out.values()];
 }
 
-/** Capabilities by name: observed wins over inferred, required over advisory. */
+/**
+ * Capabilities by name: observed wins over inferred, required over advisory. `syscalls` lists
+ * the calls that needed it (or, when every check was advisory, the ones that asked).
+ */
 export function capabilitiesByName(caps: ObservedCapability[]): ShowJson['capabilities'] {
-  const out = new Map<string, ShowJson['capabilities'][number]>();
+  const out = new Map<string, ShowJson['capabilities'][number] & { advisoryBy: string[] }>();
   for (const c of caps) {
     let row = out.get(c.name);
     if (!row) {
-      row = { name: c.name, inferred: c.inferred, class: c.class, syscalls: [], count: 0 };
+      row = { name: c.name, inferred: c.inferred, class: c.class, syscalls: [], count: 0, advisoryBy: [] };
       out.set(c.name, row);
     }
     row.count += c.count;
     if (!c.inferred) row.inferred = false;
     if (c.class === 'required') row.class = 'required';
-    if (c.syscall && !row.syscalls.includes(c.syscall)) row.syscalls.push(c.syscall);
+    const list = c.class === 'required' ? row.syscalls : row.advisoryBy;
+    if (c.syscall && !list.includes(c.syscall)) list.push(c.syscall);
   }
-  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...out.values()]
+    .map(({ advisoryBy, ...row }) => (row.class === 'advisory' ? { ...row, syscalls: advisoryBy } : row))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export interface ShowInput {
