@@ -66,20 +66,14 @@ struct {
 	__type(value, __u8);
 } subcgroups SEC(".maps");
 
+/* A captured call's number, ABI and arguments. At sys_exit they are read back from the saved
+ * user registers (the syscall ABI preserves them; orig_ax keeps the number), so no per-call
+ * map entry is needed between entry and exit. */
 struct inflight {
 	__u64 args[6];
 	__s32 nr;
 	__u32 abi;
-	__u8 entry_sent;
 };
-
-/* LRU: a task killed inside a captured call never reaches sys_exit; its entry must not leak. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct inflight);
-} inflight SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -88,18 +82,14 @@ struct {
 	__type(value, __u8);
 } dirs_known SEC(".maps");
 
-struct cap_key {
-	__s32 cap;
-	__s32 denied;
-	__s32 nr;
-	__u32 abi;
-	__u64 ips[4];
-};
+/* Address ranges of the functions in enum wh_capfn (from kallsyms, set before load). */
+const volatile __u64 fn_start[WH_FN_COUNT] = {};
+const volatile __u64 fn_end[WH_FN_COUNT] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
-	__type(key, struct cap_key);
+	__type(key, struct wh_cap_key);
 	__type(value, __u64);
 } capseen SEC(".maps");
 
@@ -153,26 +143,28 @@ static __always_inline void fill_hdr(struct wh_rec_hdr *h, __u32 type, __u32 siz
 	h->ts = bpf_ktime_get_ns();
 }
 
+/* Hot path (every syscall): the task and the registers are BTF pointers, so plain loads work
+ * and cost far less than probe-read helper calls. */
 static __always_inline __u32 current_abi(struct task_struct *t) {
-	__u32 status = BPF_CORE_READ(t, thread_info.status);
+	__u32 status = t->thread_info.status;
 	return (status & TS_COMPAT) ? 1 : 0;
 }
 
 static __always_inline void read_args(struct pt_regs *regs, __u32 abi, __u64 *a) {
 	if (abi == 1) {
-		a[0] = (__u32)BPF_CORE_READ(regs, bx);
-		a[1] = (__u32)BPF_CORE_READ(regs, cx);
-		a[2] = (__u32)BPF_CORE_READ(regs, dx);
-		a[3] = (__u32)BPF_CORE_READ(regs, si);
-		a[4] = (__u32)BPF_CORE_READ(regs, di);
-		a[5] = (__u32)BPF_CORE_READ(regs, bp);
+		a[0] = (__u32)regs->bx;
+		a[1] = (__u32)regs->cx;
+		a[2] = (__u32)regs->dx;
+		a[3] = (__u32)regs->si;
+		a[4] = (__u32)regs->di;
+		a[5] = (__u32)regs->bp;
 	} else {
-		a[0] = BPF_CORE_READ(regs, di);
-		a[1] = BPF_CORE_READ(regs, si);
-		a[2] = BPF_CORE_READ(regs, dx);
-		a[3] = BPF_CORE_READ(regs, r10);
-		a[4] = BPF_CORE_READ(regs, r8);
-		a[5] = BPF_CORE_READ(regs, r9);
+		a[0] = regs->di;
+		a[1] = regs->si;
+		a[2] = regs->dx;
+		a[3] = regs->r10;
+		a[4] = regs->r8;
+		a[5] = regs->r9;
 	}
 }
 
@@ -226,8 +218,17 @@ static long walk_step(__u64 i, struct walk *w) {
 	return 0;
 }
 
+/* The next three are global functions: the verifier checks each once, not once per call site,
+ * which is what keeps loading the recorder fast (it is paid at the start of every session).
+ * Their kernel pointers travel as plain numbers and are read with CO-RE probe reads. */
+
 /* Emit the path of a directory (leaf first) unless user space already has it. */
-static __noinline __u64 dir_key_and_emit(struct task_struct *t, struct dentry *d, struct vfsmount *vm, struct scratch *s) {
+__noinline __u64 dir_key_and_emit(__u64 dentry_addr, __u64 vfsmount_addr) {
+	struct dentry *d = (struct dentry *)dentry_addr;
+	struct vfsmount *vm = (struct vfsmount *)vfsmount_addr;
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct task_struct *t = bpf_get_current_task_btf();
 	if (!d || !vm || !s) return 0;
 	__u64 key = ((__u64)d) ^ (((__u64)vm) << 7) ^ ((__u64)BPF_CORE_READ(d, d_inode, i_ino) << 17);
 	if (!key) key = 1;
@@ -259,11 +260,12 @@ static __noinline __u64 dir_key_and_emit(struct task_struct *t, struct dentry *d
 	return key;
 }
 
-static __noinline __u64 base_dir(struct task_struct *t, int dfd, struct scratch *s) {
+__noinline __u64 base_dir(int dfd) {
+	struct task_struct *t = bpf_get_current_task_btf();
 	if (dfd == AT_FDCWD) {
 		struct dentry *d = BPF_CORE_READ(t, fs, pwd.dentry);
 		struct vfsmount *vm = BPF_CORE_READ(t, fs, pwd.mnt);
-		return dir_key_and_emit(t, d, vm, s);
+		return dir_key_and_emit((__u64)d, (__u64)vm);
 	}
 	if (dfd < 0) return 0;
 	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
@@ -275,19 +277,19 @@ static __noinline __u64 base_dir(struct task_struct *t, int dfd, struct scratch 
 	if (!f) return 0;
 	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
-	return dir_key_and_emit(t, d, vm, s);
+	return dir_key_and_emit((__u64)d, (__u64)vm);
 }
 
 /* Build and send a CALL record from the saved arguments. */
-static __noinline void send_call(struct inflight *inf, bool has_ret, long ret) {
+__noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	__u32 zero = 0;
+	if (!inf) return 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s) return;
+	if (!s) return 0;
 	__u32 idx = inf->abi * WH_ABI_SLOTS + (__u32)inf->nr;
-	if (idx >= SLOTS) return;
+	if (idx >= SLOTS) return 0;
 	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
-	if (!sp) return;
-	struct task_struct *t = bpf_get_current_task_btf();
+	if (!sp) return 0;
 	struct wh_rec_call *r = &s->call.rec;
 	r->abi = inf->abi;
 	r->nr = inf->nr;
@@ -307,6 +309,7 @@ static __noinline void send_call(struct inflight *inf, bool has_ret, long ret) {
 		char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
 		long n = ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
 		(void)argv0;
+		if (k == 0 && sp->skip_empty && n <= 1) return 0; /* fstat()-like: an fd operation */
 		if (n <= 0) {
 			r->len[k] = 0xffff;
 			if (ptr) count_lost(WH_LOST_STRING);
@@ -316,7 +319,7 @@ static __noinline void send_call(struct inflight *inf, bool has_ret, long ret) {
 		if (dst[0] != '/' && n > 1) {
 			__u8 da = sp->dfd[k];
 			int dfd = da < 6 ? (int)inf->args[da & 7] : AT_FDCWD;
-			r->dirkey[k] = base_dir(t, dfd, s);
+			r->dirkey[k] = base_dir(dfd);
 		}
 		off += n;
 	}
@@ -371,20 +374,17 @@ static __noinline void send_call(struct inflight *inf, bool has_ret, long ret) {
 	}
 	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
 	fill_hdr(&r->h, WH_REC_CALL, size);
-	if (size > sizeof(struct call_scratch)) return;
+	if (size > sizeof(struct call_scratch)) return 0;
 	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) count_lost(WH_LOST_RINGBUF);
+	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
-	if (!in_session()) return 0;
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 abi = current_abi(t);
-	__u32 nr = (__u32)id;
-	if (abi == 0 && (nr & X32_BIT)) {
-		abi = 2;
-		nr &= ~X32_BIT;
-	}
+/* The session's root process between fork and exec (set by user space): what the tracer's
+ * child does before its exec is not the workload's. */
+__u32 pre_exec_tgid = 0;
+
+/* Count one syscall; the first of its kind also sends who made it. */
+static __always_inline void count_syscall(__u32 abi, __u32 nr) {
 	__u32 idx = nr < WH_ABI_SLOTS ? abi * WH_ABI_SLOTS + nr : OVERFLOW_SLOT;
 	if (idx > OVERFLOW_SLOT) idx = OVERFLOW_SLOT;
 	__u64 *c = bpf_map_lookup_elem(&counts, &idx);
@@ -404,43 +404,50 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
 			*sn = 0; /* try again next time */
 		}
 	}
-	if (!record_calls || idx >= SLOTS) return 0;
-	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
-	if (!sp || !sp->enabled) return 0;
-	struct inflight inf = {.nr = (__s32)nr, .abi = abi};
-	read_args(regs, abi, inf.args);
-	__u64 key = bpf_get_current_pid_tgid();
-	if (sp->at_entry) {
-		/* exec replaces the memory the arguments live in: read them now */
-		send_call(&inf, false, 0);
-		inf.entry_sent = 1;
-	}
-	if (bpf_map_update_elem(&inflight, &key, &inf, BPF_ANY) < 0) count_lost(WH_LOST_INFLIGHT);
-	return 0;
 }
 
+#define NR_CLONE 56
+#define NR_FORK 57
+#define NR_VFORK 58
+#define NR_CLONE3 435
+#define NR32_FORK 2
+#define NR32_CLONE 120
+#define NR32_VFORK 190
+
+/* Every syscall is counted where it returns: one program per syscall instead of two (entry
+ * and exit) halves what recording costs on syscall-heavy work. The calls that never return
+ * (exit, exit_group) are counted when the task exits; a new process's or thread's return from
+ * clone/fork (result 0) is not a call of its own. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
-	if (!record_calls || !in_session()) return 0;
-	__u64 key = bpf_get_current_pid_tgid();
-	struct inflight *inf = bpf_map_lookup_elem(&inflight, &key);
-	if (!inf) return 0;
-	if (inf->entry_sent) {
-		struct wh_rec_call *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
-		if (r) {
-			fill_hdr(&r->h, WH_REC_RET, sizeof *r);
-			r->abi = inf->abi;
-			r->nr = inf->nr;
-			r->ret = ret;
-			r->has_ret = 1;
-			bpf_ringbuf_submit(r, wake_flag());
-		} else {
-			count_lost(WH_LOST_RINGBUF);
-		}
-	} else {
-		send_call(inf, true, ret);
+	if (!in_session()) return 0;
+	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) return 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 abi = current_abi(t);
+	__s64 orig = (__s64)regs->orig_ax;
+	/* rt_sigreturn restores the registers it returns with, orig_ax included, which it sets to
+	 * -1. On i386, sigreturn does the same; the two cannot be told apart here (user space
+	 * lists both, and says so). */
+	__u32 nr = orig == -1 ? (abi == 1 ? 173 : 15) : (__u32)orig;
+	if (abi == 0 && (nr & X32_BIT)) {
+		abi = 2;
+		nr &= ~X32_BIT;
 	}
-	bpf_map_delete_elem(&inflight, &key);
+	if (ret == 0) {
+		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
+		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;
+	}
+	count_syscall(abi, nr);
+	if (!record_calls || abi == 2 || nr >= WH_ABI_SLOTS) return 0;
+	__u32 idx = abi * WH_ABI_SLOTS + nr;
+	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
+	if (!sp || !sp->enabled) return 0;
+	/* A successful exec is recorded at sched_process_exec (the arguments' memory is gone by
+	 * now); a failed one still has them, in the old image. */
+	if (sp->at_entry && ret == 0) return 0;
+	struct inflight inf = {.nr = (__s32)nr, .abi = abi};
+	read_args(regs, abi, inf.args);
+	send_call(&inf, true, ret);
 	return 0;
 }
 
@@ -461,26 +468,75 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
 	return 0;
 }
 
+/* The exec that succeeded, as a CALL record: the path the kernel was given (and the cwd it is
+ * relative to), argv[0] from the new image's argument area, result 0. */
+static __always_inline void send_exec(struct task_struct *t, struct linux_binprm *bprm) {
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) return;
+	struct wh_rec_call *r = &s->call.rec;
+	__u32 abi = current_abi(t);
+	r->abi = abi;
+	r->nr = abi == 1 ? 11 : 59; /* execve on i386 / x86_64 */
+	r->ret = 0;
+	r->has_ret = 1;
+	r->buflen = 0;
+	for (int i = 0; i < 6; i++) r->args[i] = 0;
+	for (int k = 0; k < WH_NSTR; k++) r->len[k] = 0, r->dirkey[k] = 0;
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	const char *fn = BPF_CORE_READ(bprm, filename);
+	long n = bpf_probe_read_kernel_str(s->call.data, WH_STR_MAX, fn);
+	if (n <= 0) {
+		count_lost(WH_LOST_STRING);
+		return;
+	}
+	r->len[0] = (__u16)(n - 1);
+	if (s->call.data[0] != '/') r->dirkey[0] = base_dir(AT_FDCWD);
+	__u32 off = (__u32)n & (WH_STR_MAX * 2 - 1);
+	__u64 argstart = BPF_CORE_READ(t, mm, arg_start);
+	long m = bpf_probe_read_user_str(&s->call.data[off & (CALL_STR_AREA - 1)], WH_STR_MAX, (const void *)argstart);
+	if (m > 0) {
+		r->len[1] = (__u16)(m - 1);
+		off += m;
+	} else {
+		r->len[1] = 0xffff;
+	}
+	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
+	fill_hdr(&r->h, WH_REC_CALL, size);
+	if (size > sizeof(struct call_scratch)) return;
+	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) count_lost(WH_LOST_RINGBUF);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
 	if (!in_session()) return 0;
+	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) pre_exec_tgid = 0;
 	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
 	if (!r) {
 		count_lost(WH_LOST_RINGBUF);
-		return 0;
+	} else {
+		fill_hdr(&r->h, WH_REC_EXEC, sizeof *r);
+		r->child = old_pid;
+		const char *fn = BPF_CORE_READ(bprm, filename);
+		bpf_probe_read_kernel_str(r->filename, sizeof r->filename, fn);
+		bpf_get_current_comm(r->comm, sizeof r->comm);
+		bpf_ringbuf_submit(r, wake_flag());
 	}
-	fill_hdr(&r->h, WH_REC_EXEC, sizeof *r);
-	r->child = old_pid;
-	const char *fn = BPF_CORE_READ(bprm, filename);
-	bpf_probe_read_kernel_str(r->filename, sizeof r->filename, fn);
-	bpf_get_current_comm(r->comm, sizeof r->comm);
-	bpf_ringbuf_submit(r, wake_flag());
+	if (record_calls) send_exec(bpf_get_current_task_btf(), bprm);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p, bool group_dead) {
 	if (!in_session()) return 0;
+	/* exit and exit_group never return: count them here, for every thread that made them */
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (regs) {
+		__u32 abi = current_abi(t);
+		__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+		if ((abi == 0 && (nr == 60 || nr == 231)) || (abi == 1 && (nr == 1 || nr == 252))) count_syscall(abi, nr);
+	}
 	if (!group_dead) return 0;
 	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
 	if (!r) {
@@ -507,6 +563,10 @@ int BPF_PROG(on_cgroup_mkdir, struct cgroup *cgrp, const char *path) {
 	return 0;
 }
 
+static __always_inline bool in_fn(__u64 ip, int fn) {
+	return fn_start[fn] && ip >= fn_start[fn] && ip < fn_end[fn];
+}
+
 SEC("tp_btf/cap_capable")
 int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret) {
@@ -514,15 +574,30 @@ int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *tar
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s) return 0;
-	struct cap_key k = {.cap = cap, .denied = ret != 0, .nr = -1};
+	struct wh_cap_key k = {.cap = cap, .denied = ret != 0, .nr = -1};
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	if (regs) {
 		k.nr = (__s32)BPF_CORE_READ(regs, orig_ax);
 		k.abi = current_abi(t);
 	}
-	long n = bpf_get_stack(ctx, s->ips, sizeof s->ips, 0);
-	for (int i = 0; i < 4; i++) k.ips[i] = (n > (long)(i * 8)) ? s->ips[i & 7] : 0;
+	/* Who asked decides the class: cap_capable's caller is security_capable (then ns_capable,
+	 * or one of the *_noaudit "does it have it?" checks) or security_vm_enough_memory_mm (the
+	 * overcommit heuristic, on every mmap). A few frames suffice, and walking few is what keeps
+	 * this cheap on mmap-heavy programs. Without the ranges every check counts as required. */
+	/* The chain starts in this program and bpf_trace_run*, then cap_capable: find it. */
+	long n = bpf_get_stack(ctx, s->ips, 6 * sizeof(__u64), 0);
+	int at = 0;
+	for (int i = 3; i >= 0; i--)
+		if (n > (long)(i * 8) && in_fn(s->ips[i & 7], WH_FN_CAP_CAPABLE)) at = i + 1;
+	__u64 caller = n > (long)(at * 8) ? s->ips[at & 7] : 0;
+	__u64 next = n > (long)((at + 1) * 8) ? s->ips[(at + 1) & 7] : 0;
+	if (in_fn(caller, WH_FN_VM_ENOUGH_MEMORY))
+		k.advisory = 1;
+	else if (in_fn(caller, WH_FN_SECURITY_CAPABLE) &&
+		 (in_fn(next, WH_FN_NS_CAPABLE_NOAUDIT) || in_fn(next, WH_FN_HAS_NS_CAPABILITY_NOAUDIT) ||
+		  in_fn(next, WH_FN_HAS_CAPABILITY_NOAUDIT)))
+		k.advisory = 1;
 	__u64 *cnt = bpf_map_lookup_elem(&capseen, &k);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);
@@ -536,12 +611,7 @@ int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *tar
 		return 0;
 	}
 	fill_hdr(&r->h, WH_REC_CAP, sizeof *r);
-	r->cap = cap;
-	r->ret = ret;
-	r->nr = k.nr;
-	r->abi = k.abi;
-	r->count = 1;
-	for (int i = 0; i < 4; i++) r->ips[i] = k.ips[i];
+	r->key = k;
 	bpf_get_current_comm(r->comm, sizeof r->comm);
 	bpf_ringbuf_submit(r, wake_flag());
 	return 0;

@@ -146,6 +146,9 @@ static void build_specs(void) {
 			s->bufkind = rows[i].bufkind;
 			s->at_entry = rows[i].at_entry;
 			s->cls = (wh_u8)rows[i].cls;
+			/* fstat() is newfstatat(fd, "", AT_EMPTY_PATH) in glibc: a very common call with no
+			 * path in it, filtered in the kernel rather than sent and dropped. */
+			s->skip_empty = rows[i].cls == CL_STAT_AT || rows[i].cls == CL_WRITE_META;
 		}
 	}
 	specs_built = true;

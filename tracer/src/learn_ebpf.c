@@ -20,6 +20,8 @@
 #include <sys/epoll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #ifdef WHITTLE_HAVE_BPF
@@ -64,85 +66,80 @@ static const char *exe_for(pid_t pid) {
 
 /* ---- capability checks: which kernel function asked decides whether it was a real need ---- */
 
-struct ksym {
-	uint64_t addr;
-	char *name;
+static const char *const capfn_names[WH_FN_COUNT] = {
+	[WH_FN_CAP_CAPABLE] = "cap_capable",
+	[WH_FN_SECURITY_CAPABLE] = "security_capable",
+	[WH_FN_VM_ENOUGH_MEMORY] = "security_vm_enough_memory_mm",
+	[WH_FN_NS_CAPABLE_NOAUDIT] = "ns_capable_noaudit",
+	[WH_FN_HAS_NS_CAPABILITY_NOAUDIT] = "has_ns_capability_noaudit",
+	[WH_FN_HAS_CAPABILITY_NOAUDIT] = "has_capability_noaudit",
 };
-static struct ksym *ksyms;
-static size_t nksyms;
-static bool ksyms_loaded;
 
-static int ksym_cmp(const void *a, const void *b) {
-	const struct ksym *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void load_ksyms(void) {
-	ksyms_loaded = true;
+/* The address ranges of those functions. Reading /proc/kallsyms costs ~60 ms, so the ranges
+ * are kept per boot in /run/whittle (the kernel's text does not move while it runs). */
+static bool capfn_ranges(uint64_t start[WH_FN_COUNT], uint64_t end[WH_FN_COUNT]) {
+	char *boot = read_small_file("/proc/sys/kernel/random/boot_id", NULL);
+	char cache[128] = "";
+	if (boot) {
+		boot[strcspn(boot, "\n")] = 0;
+		snprintf(cache, sizeof cache, "/run/whittle/capfuncs-%s", boot);
+		free(boot);
+		FILE *f = fopen(cache, "re");
+		if (f) {
+			int got = 0;
+			for (int i = 0; i < WH_FN_COUNT; i++) {
+				unsigned long long a, b;
+				if (fscanf(f, "%llx %llx", &a, &b) == 2) start[i] = a, end[i] = b, got++;
+			}
+			fclose(f);
+			if (got == WH_FN_COUNT) return true;
+		}
+	}
 	FILE *f = fopen("/proc/kallsyms", "re");
-	if (!f) return;
-	size_t cap = 0;
+	if (!f) return false;
 	char line[512];
+	int want = -1; /* the previous symbol was one we want: this one's address is its end */
+	int found = 0;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long long addr;
 		char type, name[256];
 		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3) continue;
-		if (type != 't' && type != 'T') continue;
-		if (nksyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			ksyms = xrealloc(ksyms, cap * sizeof *ksyms);
+		if (want >= 0 && addr > start[want]) {
+			end[want] = addr;
+			want = -1;
+			found++;
 		}
-		ksyms[nksyms].addr = addr;
-		ksyms[nksyms].name = xstrdup(name);
-		nksyms++;
+		if (type != 't' && type != 'T') continue;
+		for (int i = 0; i < WH_FN_COUNT; i++)
+			if (!start[i] && strcmp(name, capfn_names[i]) == 0) start[i] = addr, want = i;
 	}
 	fclose(f);
-	qsort(ksyms, nksyms, sizeof *ksyms, ksym_cmp);
+	bool ok = true;
+	for (int i = 0; i < WH_FN_COUNT; i++)
+		if (!start[i] || !end[i] || end[i] - start[i] > (1 << 16)) start[i] = end[i] = 0, ok = false;
+	if (!start[WH_FN_SECURITY_CAPABLE] || !start[WH_FN_VM_ENOUGH_MEMORY]) return false;
+	if (cache[0] && ok && (mkdir("/run/whittle", 0755) == 0 || errno == EEXIST)) {
+		FILE *o = fopen(cache, "we");
+		if (o) {
+			for (int i = 0; i < WH_FN_COUNT; i++) fprintf(o, "%llx %llx\n", (unsigned long long)start[i], (unsigned long long)end[i]);
+			fclose(o);
+		}
+	}
+	return true;
 }
 
-static const char *ksym_name(uint64_t ip) {
-	if (!ksyms_loaded) load_ksyms();
-	if (!nksyms || !ip) return NULL;
-	size_t lo = 0, hi = nksyms;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (ksyms[mid].addr <= ip) lo = mid;
-		else hi = mid;
-	}
-	return ksyms[lo].addr <= ip ? ksyms[lo].name : NULL;
-}
-
-/* "required" when the kernel needed the capability for the operation; "advisory" when it only
- * asked whether the task has it (noaudit checks: memory overcommit, OOM heuristics, …). */
-static const char *cap_class(const uint64_t *ips, int n) {
-	const char *names[4] = {0};
-	int k = 0;
-	for (int i = 0; i < n && k < 4; i++) {
-		const char *s = ksym_name(ips[i]);
-		if (!s) continue;
-		if (!strcmp(s, "cap_capable") || !strncmp(s, "bpf_", 4) || !strncmp(s, "__bpf", 5)) continue;
-		names[k++] = s;
-	}
-	if (!names[0]) return "required";
-	if (strstr(names[0], "vm_enough_memory")) return "advisory";
-	for (int i = 0; i < k; i++) {
-		if (!names[i]) break;
-		if (strstr(names[i], "noaudit")) return "advisory";
-		if (!strcmp(names[i], "security_capable") || strstr(names[i], "capable_common")) continue;
-		if (i > 0) break;
-	}
-	return "required";
+static const char *cap_syscall(const struct wh_cap_key *k, char *tmp, size_t n) {
+	if (k->nr < 0) return NULL;
+	const char *sys = syscall_name((enum abi)(k->abi < ABI_COUNT ? k->abi : 0), k->nr);
+	if (!sys) snprintf(tmp, n, "syscall#%d", k->nr), sys = tmp;
+	return sys;
 }
 
 static void on_cap(const struct wh_rec_cap *r) {
-	const char *sys = NULL;
 	char tmp[32];
-	if (r->nr >= 0) {
-		sys = syscall_name((enum abi)(r->abi < ABI_COUNT ? r->abi : 0), r->nr);
-		if (!sys) snprintf(tmp, sizeof tmp, "syscall#%d", r->nr), sys = tmp;
-	}
 	struct origin o = {.pid = (pid_t)r->h.pid, .exe = exe_for((pid_t)r->h.pid)};
-	agg_cap(cap_name(r->cap), sys, r->ret == 0, cap_class(r->ips, 4), false, 1, &o);
+	agg_cap(cap_name(r->key.cap), cap_syscall(&r->key, tmp, sizeof tmp), !r->key.denied, r->key.advisory ? "advisory" : "required",
+		false, 1, &o);
 }
 
 /* ---- records ---- */
@@ -219,10 +216,11 @@ static void count_first(const struct wh_rec_first *r) {
 	if (slot < (uint64_t)WH_ABI_COUNT * WH_ABI_SLOTS) intmap_put(&seen_slots, slot, it);
 }
 
+static bool drop_records;
 static int on_record(void *ctx, void *data, size_t size) {
 	(void)ctx;
 	const struct wh_rec_hdr *h = data;
-	if (size < sizeof *h) return 0;
+	if (size < sizeof *h || drop_records) return 0;
 	switch (h->type) {
 	case WH_REC_FIRST:
 		count_first(data);
@@ -336,28 +334,19 @@ static uint64_t kernel_lost(int which) {
 static void cap_counts(void) {
 	if (!skel) return;
 	int fd = bpf_map__fd(skel->maps.capseen);
-	struct cap_key {
-		int32_t cap, denied, nr;
-		uint32_t abi;
-		uint64_t ips[4];
-	} key, next;
+	struct wh_cap_key key, next;
 	void *prev = NULL;
+	char tmp[32];
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		uint64_t count;
 		if (bpf_map_lookup_elem(fd, &next, &count) == 0) {
-			const char *sys = NULL;
-			char tmp[32];
-			if (next.nr >= 0) {
-				sys = syscall_name((enum abi)(next.abi < ABI_COUNT ? next.abi : 0), next.nr);
-				if (!sys) snprintf(tmp, sizeof tmp, "syscall#%d", next.nr), sys = tmp;
-			}
-			struct item *it = agg_cap(cap_name(next.cap), sys, !next.denied, cap_class(next.ips, 4), false, 0, NULL);
+			struct item *it = agg_cap(cap_name(next.cap), cap_syscall(&next, tmp, sizeof tmp), !next.denied,
+						  next.advisory ? "advisory" : "required", false, 0, NULL);
 			agg_set_total(it, count);
 		}
 		key = next;
 		prev = &key;
 	}
-	(void)cap_lost_local;
 }
 
 static void report_lost(bool force) {
@@ -399,18 +388,48 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 	skel->rodata->target_cgid = s->cg.id;
 	skel->rodata->record_calls = only_caps ? 0 : 1;
 	if (o->ringbuf > 0) bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->ringbuf);
+	uint64_t fs[WH_FN_COUNT] = {0}, fe[WH_FN_COUNT] = {0};
+	if (capfn_ranges(fs, fe)) {
+		for (int i = 0; i < WH_FN_COUNT; i++) skel->rodata->fn_start[i] = fs[i], skel->rodata->fn_end[i] = fe[i];
+	} else {
+		warnx("cannot read kernel symbols (/proc/kallsyms): every capability check will count as required");
+	}
 	/* Wake the reader when an eighth of the ring is waiting (1 MiB of the default 8 MiB); the
 	 * periodic tick drains the rest. Waking per record is what makes a recorder expensive. */
 	uint64_t ring = o->ringbuf > 0 ? (uint64_t)o->ringbuf : (8u << 20);
 	skel->rodata->wake_bytes = ring / 8;
+	/* Measurement aid (bench/): switch parts of the recorder off to see what each costs. */
+	const char *parts_off = getenv("WHITTLE_BPF_OFF");
+	if (parts_off && strstr(parts_off, "caps")) bpf_program__set_autoload(skel->progs.on_cap_capable, false);
+	if (parts_off && strstr(parts_off, "calls")) skel->rodata->record_calls = 0;
+	if (parts_off && strstr(parts_off, "userspace")) drop_records = true;
 	if (only_caps) {
-		bpf_program__set_autoload(skel->progs.on_sys_enter, false);
 		bpf_program__set_autoload(skel->progs.on_sys_exit, false);
 		bpf_program__set_autoload(skel->progs.on_fork, false);
 		bpf_program__set_autoload(skel->progs.on_exec, false);
 		bpf_program__set_autoload(skel->progs.on_exit, false);
 	}
+	/* WHITTLE_BPF_STATS=1: the verifier's statistics per program (load time is paid by every
+	 * session, so it is worth watching). */
+	static char statlog[16][4096];
+	if (getenv("WHITTLE_BPF_STATS")) {
+		struct bpf_program *pr;
+		int i = 0;
+		bpf_object__for_each_program(pr, skel->obj) {
+			if (i >= 16) break;
+			bpf_program__set_log_level(pr, 4);
+			bpf_program__set_log_buf(pr, statlog[i++], sizeof statlog[0]);
+		}
+	}
 	int err = learn_bpf__load(skel);
+	if (getenv("WHITTLE_BPF_STATS")) {
+		struct bpf_program *pr;
+		int i = 0;
+		bpf_object__for_each_program(pr, skel->obj) {
+			if (i >= 16) break;
+			fprintf(stderr, "%s: %s\n", bpf_program__name(pr), statlog[i++]);
+		}
+	}
 	if (err) {
 		learn_bpf__destroy(skel);
 		skel = NULL;
@@ -438,11 +457,20 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 		return why;
 	}
 	ncpus = libbpf_num_possible_cpus();
+	(void)cap_lost_local;
 	percpu_buf = xcalloc((size_t)ncpus, sizeof *percpu_buf);
 	ringbuf = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_record, NULL, NULL);
 	if (!ringbuf) return "creating the ring buffer reader failed";
 	loop_add(ring_buffer__epoll_fd(ringbuf), EPOLLIN, on_ringbuf, NULL);
 	return NULL;
+}
+
+static void wait_for_go(struct session *s, void *ctx) {
+	(void)s;
+	int *go = ctx;
+	char c;
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1) _exit(EXIT_TRACER_FAILURE);
 }
 
 int learn_ebpf(struct session *s, const struct learn_opts *o) {
@@ -460,7 +488,15 @@ int learn_ebpf(struct session *s, const struct learn_opts *o) {
 	}
 	if (why) die("use --mechanism seccomp, or run `whittle doctor` to see what is missing", "%s", why);
 	learn_emit_hello("ebpf", o, "cap_capable", true);
-	session_spawn(s, NULL, NULL);
+	/* The child waits (outside the cgroup) until the recorder knows its pid, so that its own
+	 * join and exec bookkeeping is not counted as the workload's. */
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0) die_errno(NULL, "pipe2");
+	session_spawn(s, wait_for_go, go);
+	close(go[0]);
+	skel->bss->pre_exec_tgid = (uint32_t)s->root;
+	if (write(go[1], "g", 1) != 1) die_errno(NULL, "starting the workload");
+	close(go[1]);
 	learn_emit_started(s);
 	session_run(s, 100, tick);
 	/* The ring buffer is written synchronously: everything is there once the tree is gone. */
@@ -503,6 +539,14 @@ void capprobe_poll(void) {
 uint64_t capprobe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) : 0; }
 
 #else /* built without eBPF */
+
+static void wait_for_go(struct session *s, void *ctx) {
+	(void)s;
+	int *go = ctx;
+	char c;
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1) _exit(EXIT_TRACER_FAILURE);
+}
 
 int learn_ebpf(struct session *s, const struct learn_opts *o) {
 	(void)s, (void)o;

@@ -179,8 +179,11 @@ static void on_signal(int fd, uint32_t events, void *ctx) {
 }
 
 static void on_cgroup_event(int fd, uint32_t events, void *ctx) {
-	(void)fd, (void)events, (void)ctx;
-	/* Nothing to do here: the loop re-checks "populated" after every round. */
+	(void)events, (void)ctx;
+	/* Reading the file acknowledges the change; the loop re-checks "populated" after every
+	 * round. Without the read, kernfs keeps reporting it and the loop would spin. */
+	char buf[256];
+	if (pread(fd, buf, sizeof buf, 0) < 0) { /* nothing to do */ }
 }
 
 void session_prepare(struct session *s, const char *label) {

@@ -48,6 +48,7 @@ struct wh_spec {
 	wh_u8 bufkind;       /* enum wh_bufkind */
 	wh_u8 at_entry;      /* read everything at entry (execve: the memory is gone at exit) */
 	wh_u8 cls;           /* user-space classifier id (enum in capture.h) */
+	wh_u8 skip_empty;    /* an empty or NULL first string means "this fd": no path, send nothing */
 };
 
 /* Ring-buffer record types. */
@@ -109,15 +110,31 @@ struct wh_rec_task {
 	char filename[256];     /* EXEC: the path the kernel executed */
 };
 
-struct wh_rec_cap {
-	struct wh_rec_hdr h;
+/* A capability check, keyed in the kernel by (cap, denied, syscall, ABI, advisory). */
+struct wh_cap_key {
 	wh_s32 cap;
-	wh_s32 ret;
+	wh_s32 denied;
 	wh_s32 nr;              /* syscall running when it was checked (-1: none) */
 	wh_u32 abi;
-	wh_u64 ips[4];          /* kernel call chain, innermost first */
-	wh_u64 count;           /* checks with the same key since the last record (first: 1) */
+	wh_u32 advisory;        /* a noaudit check: the kernel asked, the operation did not need it */
+	wh_u32 pad;
+};
+
+struct wh_rec_cap {
+	struct wh_rec_hdr h;
+	struct wh_cap_key key;
 	char comm[16];
+};
+
+/* Kernel functions whose place in a capability check's call chain tells its class. */
+enum wh_capfn {
+	WH_FN_CAP_CAPABLE = 0,
+	WH_FN_SECURITY_CAPABLE,
+	WH_FN_VM_ENOUGH_MEMORY,      /* security_vm_enough_memory_mm: the overcommit heuristic */
+	WH_FN_NS_CAPABLE_NOAUDIT,
+	WH_FN_HAS_NS_CAPABILITY_NOAUDIT,
+	WH_FN_HAS_CAPABILITY_NOAUDIT,
+	WH_FN_COUNT,
 };
 
 /* Loss counters kept in the kernel (index into the "lost" array). */
