@@ -82,20 +82,21 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
 
   const rec = newRecording();
   let protocolErrors = 0;
-  const run = spawnLearn({
-    argv: o.argv,
-    mechanism: o.mechanism,
-    rcvbuf: o.auditBuffer,
-    ringbuf: o.ringBuffer,
-    onEvent: (e) => {
-      ingest(rec, e);
-      if (e.type === 'warning') warn(e.message, e.hint);
-    },
-    onProtocolError: (e) => {
-      protocolErrors++;
-      if (protocolErrors <= 3) warn(`tracer sent a line whittle cannot read (${e.message}): ${e.line.slice(0, 120)}`);
-    },
-  });
+  const run = spawnLearn({ argv: o.argv, mechanism: o.mechanism, rcvbuf: o.auditBuffer, ringbuf: o.ringBuffer });
+  // The parser loads while the tracer starts; the stream waits for it.
+  const { EventLineReader } = await import('../trace/protocol.js');
+  run.read(
+    new EventLineReader(
+      (e) => {
+        ingest(rec, e);
+        if (e.type === 'warning') warn(e.message, e.hint);
+      },
+      (e) => {
+        protocolErrors++;
+        if (protocolErrors <= 3) warn(`tracer sent a line whittle cannot read (${e.message}): ${e.line.slice(0, 120)}`);
+      },
+    ),
+  );
 
   // Ctrl-C and Ctrl-\ reach the workload from the terminal; whittle stays to save what it saw.
   const ignore = () => undefined;
@@ -106,9 +107,12 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
   process.on('SIGQUIT', ignore);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
+  const timing = process.env.WHITTLE_DEBUG_TIMING ? (what: string) => process.stderr.write(`timing ${what} ${performance.now().toFixed(0)} ms\n`) : () => undefined;
+  timing('spawned');
   let result: { exitCode: number | undefined; signal: string | undefined };
   try {
     result = await run.done;
+    timing('tracer done');
   } finally {
     process.off('SIGINT', ignore);
     process.off('SIGQUIT', ignore);
@@ -148,8 +152,10 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
     rec.lost.total += protocolErrors;
   }
   const doc = snapshotFromRecording(rec, meta, reason);
+  timing('doc built');
   Object.assign(snap.doc, doc);
   await snap.save();
+  timing('saved');
   reportSession(rec, file, doc.status);
   if (doc.status !== 'complete') {
     fail(`the snapshot is incomplete: ${doc.statusReason}`);

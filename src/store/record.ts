@@ -4,7 +4,8 @@
 import os from 'node:os';
 import { inferCapabilities } from '../model/capabilities.js';
 import { observedOf, type Recording } from '../model/observations.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type SnapshotDoc } from './schema.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION } from './kinds.js';
+import type { SnapshotDoc } from './schema.js';
 
 export interface RecordingMeta {
   whittleVersion: string;

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_KIND = 'whittle-snapshot';
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION } from './kinds.js';
+export { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION };
 
 const first = z.object({
   pid: z.number().int().optional(),

@@ -5,8 +5,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { EventLineReader, type ProtocolError, type TracerEvent } from './protocol.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** The package root (where package.json and tracer/ are), from dist/trace or src/trace. */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,13 +42,16 @@ export interface LearnSpawnOptions {
   /** Pass-through tuning (audit receive buffer, ring buffer), for tests and benchmarks. */
   rcvbuf?: string;
   ringbuf?: string;
-  onEvent: (e: TracerEvent) => void;
-  onProtocolError: (e: ProtocolError) => void;
 }
 
 export interface TracerRun {
   /** The tracer process (send it SIGTERM to end the session gracefully). */
-  child: { kill(signal?: NodeJS.Signals): boolean; pid?: number };
+  child: ChildProcess;
+  /**
+   * Feed the event stream to a reader. Until this is called the stream stays paused (nothing is
+   * lost), so a caller can load its parser while the tracer starts.
+   */
+  read(reader: { push(chunk: string): void; end(): void }): void;
   /** Resolves when the tracer has exited and its stream is fully read. */
   done: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
 }
@@ -66,34 +68,50 @@ export function learnArgs(o: Pick<LearnSpawnOptions, 'argv' | 'mechanism' | 'rcv
 
 /**
  * Start a headless learning session: the workload gets whittle's own stdin/stdout/stderr and the
- * events arrive on descriptor 3.
+ * events arrive on descriptor 3. (node:child_process rather than execa here: this is on the
+ * start-up path of every session, and execa alone takes ~60 ms to load.)
  */
 export function spawnLearn(o: LearnSpawnOptions): TracerRun {
-  const child = execa(tracerPath(), learnArgs(o, '3'), {
+  const child = spawn(tracerPath(), learnArgs(o, '3'), {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    reject: false,
-    buffer: false,
-    stripFinalNewline: false,
-    env: o.env,
-    extendEnv: true,
-    // the tracer ends the workload's tree itself; never leave it orphaned
-    cleanup: true,
+    env: o.env ? { ...process.env, ...o.env } : process.env,
   });
-  const reader = new EventLineReader(o.onEvent, o.onProtocolError);
-  const stream = child.stdio[3] as NodeJS.ReadableStream | undefined;
+  const stream = child.stdio[3] as NodeJS.ReadableStream | null;
+  // Read from the first moment and hold what arrives until a reader is attached: a tracer that
+  // fails at once closes its end before the caller is ready, and nothing may be lost.
+  let reader: { push(chunk: string): void; end(): void } | undefined;
+  const held: string[] = [];
+  let ended = false;
+  let finish: () => void = () => undefined;
   const streamDone = new Promise<void>((resolve) => {
+    finish = resolve;
     if (!stream) return resolve();
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => reader.push(chunk));
-    stream.on('end', () => {
-      reader.end();
-      resolve();
-    });
-    stream.on('error', () => resolve());
+    stream.on('data', (chunk: string) => (reader ? reader.push(chunk) : held.push(chunk)));
+    const onEnd = () => {
+      if (ended) return;
+      ended = true;
+      if (reader) {
+        reader.end();
+        resolve();
+      }
+    };
+    stream.on('end', onEnd);
+    stream.on('close', onEnd);
+    stream.on('error', onEnd);
   });
-  const done = (async () => {
-    const [result] = await Promise.all([child, streamDone]);
-    return { exitCode: result.exitCode, signal: result.signal };
-  })();
-  return { child, done };
+  const attach = (r: { push(chunk: string): void; end(): void }) => {
+    reader = r;
+    for (const c of held.splice(0)) r.push(c);
+    if (ended) {
+      r.end();
+      finish();
+    }
+  };
+  const exited = new Promise<{ exitCode: number | undefined; signal: string | undefined }>((resolve) => {
+    child.on('error', () => resolve({ exitCode: 125, signal: undefined }));
+    child.on('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
+  });
+  const done = Promise.all([exited, streamDone]).then(([r]) => r);
+  return { child, read: (r) => attach(r), done };
 }

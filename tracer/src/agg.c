@@ -72,7 +72,7 @@ static void begin_item(struct item *it, const struct origin *o) {
 	emit_begin("item");
 	emit_u64("id", it->id);
 	emit_str("kind", kind_names[it->kind]);
-	emit_double("t", agg_elapsed());
+	emit_micros("t", (now_ns() - t0) / 1000);
 	if (o) {
 		emit_i64("pid", o->pid);
 		if (o->exe) emit_str("exe", o->exe);

@@ -75,12 +75,23 @@ void emit_close(void) {
 	out_fd = -1;
 }
 
+/* Bytes that can be copied into a JSON string as they are (printable ASCII but '"' and '\\'). */
+static bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
 void json_escape_into(struct sbuf *b, const char *s, size_t n) {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	sbuf_addc(b, '"');
 	size_t i = 0;
 	while (i < n) {
+		/* Copy runs of plain bytes at once: paths are nearly always all plain. */
+		size_t run = i;
+		while (run < n && plain_byte(p[run])) run++;
+		if (run > i) {
+			sbuf_add(b, p + i, run - i);
+			i = run;
+			if (i >= n) break;
+		}
 		unsigned char c = p[i];
 		if (c == '"' || c == '\\') {
 			sbuf_addc(b, '\\');
@@ -89,9 +100,6 @@ void json_escape_into(struct sbuf *b, const char *s, size_t n) {
 		} else if (c < 0x20 || c == 0x7f) {
 			char e[8] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
 			sbuf_add(b, e, 6);
-			i++;
-		} else if (c < 0x80) {
-			sbuf_addc(b, (char)c);
 			i++;
 		} else {
 			/* Validate one UTF-8 sequence; copy it, or escape each bad byte. */
@@ -117,6 +125,18 @@ void json_escape_into(struct sbuf *b, const char *s, size_t n) {
 		}
 	}
 	sbuf_addc(b, '"');
+}
+
+/* Decimal digits of v into buf (no NUL); returns the length. */
+static size_t utoa(uint64_t v, char *buf) {
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+	return n;
 }
 
 static void field(const char *key) {
@@ -147,13 +167,30 @@ void emit_strn(const char *key, const char *val, size_t n) {
 }
 
 void emit_u64(const char *key, uint64_t v) {
+	char buf[24];
 	field(key);
-	sbuf_printf(&out, "%llu", (unsigned long long)v);
+	sbuf_add(&out, buf, utoa(v, buf));
 }
 
 void emit_i64(const char *key, int64_t v) {
+	char buf[24];
 	field(key);
-	sbuf_printf(&out, "%lld", (long long)v);
+	if (v < 0) {
+		sbuf_addc(&out, '-');
+		sbuf_add(&out, buf, utoa((uint64_t)0 - (uint64_t)v, buf));
+	} else {
+		sbuf_add(&out, buf, utoa((uint64_t)v, buf));
+	}
+}
+
+void emit_micros(const char *key, uint64_t us) {
+	char buf[24];
+	field(key);
+	sbuf_add(&out, buf, utoa(us / 1000000, buf));
+	sbuf_addc(&out, '.');
+	size_t n = utoa(us % 1000000, buf);
+	for (size_t i = n; i < 6; i++) sbuf_addc(&out, '0');
+	sbuf_add(&out, buf, n);
 }
 
 void emit_bool(const char *key, bool v) {

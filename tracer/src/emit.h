@@ -25,6 +25,8 @@ void emit_u64(const char *key, uint64_t v);
 void emit_i64(const char *key, int64_t v);
 void emit_bool(const char *key, bool v);
 void emit_double(const char *key, double v);
+/* Seconds with microsecond precision, from a count of microseconds (no floating point). */
+void emit_micros(const char *key, uint64_t us);
 void emit_null(const char *key);
 /* Nested values: emit_key("c"); emit_raw("["); ... emit_raw("]"). */
 void emit_key(const char *key);

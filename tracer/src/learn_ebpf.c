@@ -499,8 +499,10 @@ int learn_ebpf(struct session *s, const struct learn_opts *o) {
 	close(go[1]);
 	learn_emit_started(s);
 	session_run(s, 100, tick);
+	debug_timing("tree gone");
 	/* The ring buffer is written synchronously: everything is there once the tree is gone. */
 	ring_buffer__consume(ringbuf);
+	debug_timing("ring drained");
 	size_t i = 0;
 	uint64_t k;
 	void *v;
@@ -508,11 +510,13 @@ int learn_ebpf(struct session *s, const struct learn_opts *o) {
 		classify_call(&((struct pending *)v)->c);
 		free_pending(v);
 	}
-	sync_counts(true);
+	/* Every counted slot announced itself unless a first-sighting record was lost. */
+	sync_counts(kernel_lost(WH_LOST_RINGBUF) > 0);
 	cap_counts();
 	agg_flush_counts();
 	report_lost(true);
 	session_emit_exit(s);
+	debug_timing("exit sent");
 	ring_buffer__free(ringbuf);
 	learn_bpf__destroy(skel);
 	skel = NULL;

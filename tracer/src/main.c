@@ -97,6 +97,7 @@ static int cmd_learn(int argc, char **argv) {
 		die("put the command after --", "no command to run");
 	}
 	if (geteuid() != 0) die("run it as root (sudo whittle learn …)", "whittle learn needs root: it installs kernel probes and reads audit records");
+	debug_timing("start");
 	if (events) emit_open(events);
 	agg_init();
 	loop_init();
@@ -114,7 +115,9 @@ static int cmd_learn(int argc, char **argv) {
 	int status = strcmp(o.mechanism, "ebpf") == 0 ? learn_ebpf(&s, &o) : learn_seccomp(&s, &o);
 	learn_emit_end(&s, agg_elapsed());
 	emit_close();
+	debug_timing("end sent");
 	cgroup_destroy(&s.cg);
+	debug_timing("cgroup removed");
 	return status;
 }
 

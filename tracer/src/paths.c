@@ -139,7 +139,10 @@ char *path_lexical(const char *base, const char *path) {
 
 static enum verdict look(const char *prefix, const char *path, bool cacheable, char **target) {
 	char full[PATH_MAX * 2];
-	snprintf(full, sizeof full, "%s%s", prefix, path);
+	size_t pl = strlen(prefix), ql = strlen(path);
+	if (pl + ql + 1 > sizeof full) return 0;
+	memcpy(full, prefix, pl);
+	memcpy(full + pl, path, ql + 1);
 	struct cached *hit = cacheable ? strmap_get(&dir_cache, full) : NULL;
 	if (hit) {
 		*target = hit->target;

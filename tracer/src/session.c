@@ -142,6 +142,7 @@ static void reap(struct session *s) {
 		pid_t p = waitpid(-1, &st, WNOHANG | __WALL);
 		if (p <= 0) break;
 		if (p == s->root) {
+			debug_timing("root reaped");
 			s->root_reaped = true;
 			s->root_status = st;
 		}

@@ -99,7 +99,9 @@ void sbuf_init(struct sbuf *b) { b->data = NULL, b->len = b->cap = 0; }
 void sbuf_free(struct sbuf *b) { free(b->data), sbuf_init(b); }
 void sbuf_reset(struct sbuf *b) { b->len = 0; }
 
-static void sbuf_grow(struct sbuf *b, size_t extra) {
+void sbuf_grow_for(struct sbuf *b, size_t extra);
+#define sbuf_grow sbuf_grow_for
+void sbuf_grow_for(struct sbuf *b, size_t extra) {
 	if (b->len + extra + 1 <= b->cap) return;
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + extra + 1) cap *= 2;
@@ -115,10 +117,6 @@ void sbuf_add(struct sbuf *b, const void *p, size_t n) {
 
 void sbuf_adds(struct sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
 
-void sbuf_addc(struct sbuf *b, char c) {
-	sbuf_grow(b, 1);
-	b->data[b->len++] = c;
-}
 
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) {
 	va_list ap, ap2;
@@ -150,6 +148,16 @@ uint64_t hash_bytes(const void *p, size_t n, uint64_t seed) {
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return h;
+}
+
+void debug_timing(const char *what) {
+	static int on = -1;
+	static uint64_t t0;
+	if (on < 0) {
+		on = getenv("WHITTLE_DEBUG_TIMING") != NULL;
+		t0 = now_ns();
+	}
+	if (on) fprintf(stderr, "tracer timing %s %.1f ms\n", what, (double)(now_ns() - t0) / 1e6);
 }
 
 uint64_t now_ns(void) {

@@ -41,7 +41,11 @@ void sbuf_free(struct sbuf *b);
 void sbuf_reset(struct sbuf *b);
 void sbuf_add(struct sbuf *b, const void *p, size_t n);
 void sbuf_adds(struct sbuf *b, const char *s);
-void sbuf_addc(struct sbuf *b, char c);
+static inline void sbuf_addc(struct sbuf *b, char c) {
+	void sbuf_grow_for(struct sbuf * b, size_t extra);
+	if (b->len + 2 > b->cap) sbuf_grow_for(b, 1);
+	b->data[b->len++] = c;
+}
 __attribute__((format(printf, 2, 3))) void sbuf_printf(struct sbuf *b, const char *fmt, ...);
 const char *sbuf_cstr(struct sbuf *b); /* NUL-terminated view; stays owned by b */
 
@@ -51,6 +55,9 @@ static inline uint64_t hash_str(const char *s, uint64_t seed) {
 	while (s[n]) n++;
 	return hash_bytes(s, n, seed);
 }
+
+/* WHITTLE_DEBUG_TIMING=1: print a phase and the time since start on stderr. */
+void debug_timing(const char *what);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);

@@ -1,0 +1,3 @@
+/** The kinds and versions of whittle's files (no schema code: cheap to import on hot paths). */
+export const SNAPSHOT_KIND = 'whittle-snapshot';
+export const SNAPSHOT_SCHEMA_VERSION = 1;
