@@ -61,6 +61,31 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('decide')
+    .description('decide every undecided item of a snapshot without a person (scripts, CI)')
+    .argument('<snapshot>', 'a snapshot file (decisions are saved in it)')
+    .addOption(new Option('--auto <verdict>', 'accept or deny every undecided item').choices(['accept', 'deny']))
+    .action(async (file: string, opts) => {
+      const { decideCommand } = await import('./commands/decide.js');
+      exitCode = await decideCommand(file, opts);
+    });
+
+  program
+    .command('export')
+    .description('write a policy for a launcher: ' + 'whittle, oci, docker, podman, spo, lxc, apparmor, systemd, bwrap, minijail, landlock')
+    .argument('<file>', 'a snapshot (its decisions are used) or an exported *.whittle.json policy')
+    .option('--format <f>', 'the target format')
+    .option('-o, --output <path>', 'where to write the main artifact (default: profiles/<name>.<format…>); extra artifacts go beside it as PATH.<suffix>')
+    .option('--strict', 'exit 1 when the format cannot express part of the policy', false)
+    .addOption(new Option('--runtime <r>', 'for container formats: the runtime whose own syscalls to add').choices(['runc', 'crun', 'podman']))
+    .addOption(new Option('--undecided <verdict>', 'how to treat undecided items of a snapshot (default deny)').choices(['deny', 'accept']))
+    .addHelpText('after', '\nWhat the format cannot express is listed on stderr, item by item; --strict makes that exit 1.')
+    .action(async (file: string, opts) => {
+      const { exportCommand } = await import('./commands/export.js');
+      exitCode = await exportCommand(file, opts);
+    });
+
+  program
     .command('doctor')
     .description('check what whittle needs on this machine (kernel features, root, tools) and say how to fix what is missing')
     .option('--json', 'machine-readable result', false)

@@ -12,6 +12,7 @@
 #include "loop.h"
 #include "paths.h"
 #include "probe.h"
+#include "filter.h"
 #include "session.h"
 #include "util.h"
 
@@ -30,6 +31,7 @@ static void usage(FILE *f) {
 		"usage: whittle-tracer learn [--mechanism seccomp|ebpf] [--events FD|unix:PATH]\n"
 		"                            [--rcvbuf BYTES] [--ringbuf BYTES] [--no-cap-probe] -- CMD [ARGS...]\n"
 		"       whittle-tracer probe\n"
+		"       whittle-tracer compile < SPEC > PROGRAM.bpf\n"
 		"       whittle-tracer version\n"
 		"The tracer is normally run by `whittle learn`; see tracer/PROTOCOL.md for its event stream.\n");
 }
@@ -129,6 +131,7 @@ int main(int argc, char **argv) {
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "learn")) return cmd_learn(argc - 1, argv + 1);
 	if (!strcmp(cmd, "probe")) return probe_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compile")) return compile_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("whittle-tracer %s\n", WHITTLE_VERSION);
 		return 0;

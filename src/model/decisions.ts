@@ -1,0 +1,158 @@
+/**
+ * Decisions and the review reducer: `decide(state, action) → state`, pure. The TUI, `whittle
+ * decide --auto` and `whittle review` all go through it (style.md: one path, not three).
+ */
+import { globMatches, isGlob } from './glob.js';
+import { keys, type PathQueueItem, type QueueItem } from './items.js';
+import { isSensitive, sensitivePathsCoveredBy } from './knowledge/sensitive-paths.js';
+import { errnoByName } from './knowledge/errnos.js';
+
+/** A person's (or --auto's) verdict on one item. */
+export type Decision =
+  | { action: 'accept'; by?: 'auto' | 'person'; at?: string }
+  | { action: 'deny'; errno: string; by?: 'auto' | 'person'; at?: string }
+  | { action: 'glob'; pattern: string; access: string; by?: 'auto' | 'person'; at?: string };
+
+export type Decisions = Record<string, Decision>;
+
+export interface ReviewState {
+  items: QueueItem[];
+  decisions: Decisions;
+  /** What each step changed, newest last, for undo. */
+  history: Array<{ changes: Array<{ key: string; before: Decision | undefined }> }>;
+  /** Why the last action was refused (shown to the person; cleared by the next action). */
+  error?: string;
+}
+
+export type ReviewAction =
+  | { type: 'accept'; key: string }
+  | { type: 'deny'; key: string; errno?: string }
+  | { type: 'glob'; key: string; pattern: string; allowSensitive?: boolean }
+  | { type: 'undecide'; key: string }
+  | { type: 'undo' }
+  | { type: 'auto'; verdict: 'accept' | 'deny' }
+  | { type: 'add-items'; items: QueueItem[] };
+
+export function initialState(items: QueueItem[], decisions: Decisions = {}): ReviewState {
+  return { items, decisions: { ...decisions }, history: [] };
+}
+
+/** The path rules a set of decisions makes: glob decisions widen to their pattern. */
+function globRules(decisions: Decisions): Array<{ pattern: string; access: string; decision: Decision }> {
+  const out: Array<{ pattern: string; access: string; decision: Decision }> = [];
+  for (const d of Object.values(decisions)) if (d.action === 'glob') out.push({ pattern: d.pattern, access: d.access, decision: d });
+  return out;
+}
+
+/** The decision that applies to an item: its own, or a glob that covers it; undefined if none. */
+export function effectiveDecision(decisions: Decisions, item: QueueItem, rules = globRules(decisions)): Decision | undefined {
+  const own = decisions[item.key];
+  if (own) return own;
+  if (item.kind !== 'path') return undefined;
+  for (const r of rules) if (r.access === item.access && globMatches(r.pattern, item.path)) return r.decision;
+  return undefined;
+}
+
+/** Counts for the status line. */
+export function tally(state: ReviewState): { accepted: number; denied: number; undecided: number; total: number } {
+  const rules = globRules(state.decisions);
+  let accepted = 0;
+  let denied = 0;
+  let undecided = 0;
+  for (const it of state.items) {
+    const d = effectiveDecision(state.decisions, it, rules);
+    if (!d) undecided++;
+    else if (d.action === 'deny') denied++;
+    else accepted++;
+  }
+  return { accepted, denied, undecided, total: state.items.length };
+}
+
+/** Why a glob may not be applied to an item, or null. Never widen over a sensitive path silently. */
+export function globProblem(item: QueueItem, pattern: string, allowSensitive = false): string | null {
+  if (item.kind !== 'path') return 'only paths can be widened to a pattern';
+  if (!pattern.startsWith('/')) return 'a pattern is an absolute path (with * and ** as wildcards)';
+  if (!globMatches(pattern, item.path)) return `${pattern} does not match ${item.path} itself`;
+  if (!isGlob(pattern)) return null;
+  if (pattern === '/**' || pattern === '/*') return 'a pattern over the whole filesystem is not a policy';
+  const covered = sensitivePathsCoveredBy(pattern).filter((s) => !(s.writeOnly && ['read', 'stat', 'readdir', 'exec'].includes(item.access)));
+  if (covered.length && !allowSensitive) {
+    return `${pattern} would also cover ${covered.map((c) => c.prefix).slice(0, 3).join(', ')}${covered.length > 3 ? ', …' : ''} (${covered[0]!.reason}); confirm to widen over it`;
+  }
+  return null;
+}
+
+function stamp(d: Decision, by: 'auto' | 'person'): Decision {
+  return { ...d, by, at: new Date().toISOString() };
+}
+
+function change(state: ReviewState, changes: Array<{ key: string; after: Decision | undefined }>): ReviewState {
+  if (changes.length === 0) return { ...state, error: undefined };
+  const decisions = { ...state.decisions };
+  const record: Array<{ key: string; before: Decision | undefined }> = [];
+  for (const c of changes) {
+    record.push({ key: c.key, before: decisions[c.key] });
+    if (c.after) decisions[c.key] = c.after;
+    else delete decisions[c.key];
+  }
+  return { ...state, decisions, history: [...state.history, { changes: record }], error: undefined };
+}
+
+/** The review reducer. */
+export function decide(state: ReviewState, action: ReviewAction): ReviewState {
+  const find = (key: string) => state.items.find((i) => i.key === key);
+  switch (action.type) {
+    case 'accept': {
+      if (!find(action.key)) return { ...state, error: `no item ${action.key}` };
+      return change(state, [{ key: action.key, after: stamp({ action: 'accept' }, 'person') }]);
+    }
+    case 'deny': {
+      const errno = (action.errno ?? 'EPERM').toUpperCase();
+      if (!errnoByName(errno)) return { ...state, error: `unknown errno ${errno} (use a name such as EPERM, EACCES, ENOSYS)` };
+      if (!find(action.key)) return { ...state, error: `no item ${action.key}` };
+      return change(state, [{ key: action.key, after: stamp({ action: 'deny', errno }, 'person') }]);
+    }
+    case 'glob': {
+      const item = find(action.key);
+      if (!item) return { ...state, error: `no item ${action.key}` };
+      const problem = globProblem(item, action.pattern, action.allowSensitive);
+      if (problem) return { ...state, error: problem };
+      const access = (item as PathQueueItem).access;
+      return change(state, [{ key: action.key, after: stamp({ action: 'glob', pattern: action.pattern, access }, 'person') }]);
+    }
+    case 'undecide':
+      return change(state, [{ key: action.key, after: undefined }]);
+    case 'undo': {
+      const last = state.history[state.history.length - 1];
+      if (!last) return { ...state, error: 'nothing to undo' };
+      const decisions = { ...state.decisions };
+      for (const c of [...last.changes].reverse()) {
+        if (c.before) decisions[c.key] = c.before;
+        else delete decisions[c.key];
+      }
+      return { ...state, decisions, history: state.history.slice(0, -1), error: undefined };
+    }
+    case 'auto': {
+      const rules = globRules(state.decisions);
+      const changes: Array<{ key: string; after: Decision }> = [];
+      for (const it of state.items) {
+        if (effectiveDecision(state.decisions, it, rules)) continue;
+        changes.push({ key: it.key, after: stamp(action.verdict === 'accept' ? { action: 'accept' } : { action: 'deny', errno: 'EPERM' }, 'auto') });
+      }
+      return change(state, changes);
+    }
+    case 'add-items': {
+      const have = new Set(state.items.map((i) => i.key));
+      const fresh = action.items.filter((i) => !have.has(i.key));
+      const updated = state.items.map((old) => action.items.find((n) => n.key === old.key) ?? old);
+      return { ...state, items: [...updated, ...fresh], error: undefined };
+    }
+  }
+}
+
+/** Is this path item one a person should look at twice before accepting? */
+export function isSensitiveItem(item: QueueItem): boolean {
+  return item.kind === 'path' && isSensitive(item.path, item.access) !== undefined;
+}
+
+export { keys };

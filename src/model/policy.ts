@@ -1,0 +1,249 @@
+/**
+ * The policy IR (design.md): order-free sets that merge by union and diff by set difference.
+ * Every exporter takes a Policy and renders it; whittle's own launcher enforces one. Pure.
+ */
+import { effectiveDecision, type Decision, type Decisions } from './decisions.js';
+import { queueItems, type Access, type QueueItem } from './items.js';
+import type { Observed } from './observations.js';
+import { probeSyscalls, syscallByName, syscallTable } from './knowledge/syscalls.js';
+
+export const POLICY_KIND = 'whittle-policy';
+export const POLICY_SCHEMA_VERSION = 1;
+
+/** Where a rule came from: which snapshot, how often, first seen by what. */
+export interface Provenance {
+  snapshot?: string;
+  count: number;
+  exe?: string;
+  firstSeen?: number;
+  decidedBy?: 'auto' | 'person' | 'undecided';
+}
+
+export interface PathRule {
+  /** An absolute path, or a pattern (`*` one component, `**` any depth). */
+  pattern: string;
+  access: Access[];
+  action: 'allow' | 'deny';
+  errno?: string;
+  /** For a symlink the workload went through: where it points (a sandbox view recreates it). */
+  symlinkTarget?: string;
+  from?: Provenance[];
+}
+
+export interface MountRule {
+  op: string;
+  source: string;
+  target: string;
+  fstype: string;
+  flags: string;
+  from?: Provenance[];
+}
+
+export interface Policy {
+  kind: typeof POLICY_KIND;
+  schemaVersion: typeof POLICY_SCHEMA_VERSION;
+  createdAt: string;
+  generatedBy: string;
+  /** The machine's architecture, and the syscall ABIs the workload used. */
+  arch: { native: 'x86_64'; abis: Array<'x86_64' | 'x86'> };
+  /**
+   * The newest syscall the learning machine's kernel and libseccomp both know (x86_64 number):
+   * anything newer is answered ENOSYS, so programs fall back instead of failing.
+   */
+  horizon: { kernel: string; libseccomp: number; syscall: number };
+  workload: { argv: string[] };
+  syscalls: {
+    allow: string[];
+    /** Denied by a person (or --auto deny), with the errno they return. */
+    deny: Array<{ name: string; errno: string }>;
+    /** Never seen, and programs probe them and fall back on ENOSYS (clone3, openat2, …). */
+    enosys: string[];
+    /** What every other known syscall returns. */
+    defaultErrno: string;
+  };
+  paths: PathRule[];
+  mounts: MountRule[];
+  network: { allow: string[]; deny: string[] };
+  capabilities: { allow: string[]; inferred: string[] };
+  /** How many items were undecided when the policy was built, and how they were treated. */
+  undecided: { count: number; treatedAs: 'deny' | 'accept' };
+  sources: Array<{ snapshot: string; createdAt: string; mechanism: string }>;
+  provenance: Record<string, Provenance>;
+}
+
+/** What buildPolicy needs from a snapshot. */
+export interface PolicyInput {
+  observed: Observed;
+  decisions: Decisions;
+  argv: string[];
+  snapshot: string;
+  createdAt: string;
+  mechanism: string;
+  kernel: string;
+  libseccompHorizon: number;
+  now?: string;
+  generatedBy?: string;
+}
+
+function versionLE(since: string, kernel: string): boolean {
+  const a = since.split('.').map((x) => parseInt(x, 10));
+  const b = kernel.split(/[.-]/).slice(0, 2).map((x) => parseInt(x, 10));
+  for (let i = 0; i < 2; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (Number.isNaN(y)) return true;
+    if (x !== y) return x < y;
+  }
+  return true;
+}
+
+/** The highest x86_64 syscall number a kernel release has (from the knowledge table). */
+export function kernelSyscallHorizon(kernel: string): number {
+  let max = 0;
+  for (const s of syscallTable) if (s.x86_64 !== null && versionLE(s.since, kernel) && s.x86_64 > max) max = s.x86_64;
+  return max;
+}
+
+function allow(d: Decision | undefined, undecided: 'deny' | 'accept'): boolean {
+  if (!d) return undecided === 'accept';
+  return d.action !== 'deny';
+}
+
+/**
+ * Build the policy a snapshot's decisions make. Undecided items are denied unless
+ * `undecided: 'accept'`; their number is kept in the policy so every consumer can say it.
+ */
+export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'accept' } = {}): Policy {
+  const undecided = opts.undecided ?? 'deny';
+  const items = queueItems(input.observed);
+  const provenance: Record<string, Provenance> = {};
+  let undecidedCount = 0;
+  const syscallsAllow = new Set<string>();
+  const syscallsDeny = new Map<string, string>();
+  const paths = new Map<string, PathRule>();
+  const mounts: MountRule[] = [];
+  const netAllow = new Set<string>();
+  const netDeny = new Set<string>();
+  const capAllow = new Set<string>();
+  const capInferred = new Set<string>();
+  const abis = new Set<'x86_64' | 'x86'>(['x86_64']);
+  for (const s of input.observed.syscalls) if (s.arch === 'x86') abis.add('x86');
+
+  const from = (it: QueueItem, d: Decision | undefined): Provenance => {
+    const p: Provenance = { snapshot: input.snapshot, count: it.count, firstSeen: it.first.t, decidedBy: d?.by ?? (d ? 'person' : 'undecided') };
+    if (it.first.exe) p.exe = it.first.exe;
+    return p;
+  };
+  const addPath = (pattern: string, access: Access, action: 'allow' | 'deny', prov: Provenance, errno?: string, symlinkTarget?: string) => {
+    const k = `${action}\0${pattern}`;
+    const r = paths.get(k) ?? { pattern, access: [], action, from: [] };
+    if (!r.access.includes(access)) r.access.push(access);
+    if (errno) r.errno = errno;
+    if (symlinkTarget !== undefined) r.symlinkTarget = symlinkTarget;
+    r.from!.push(prov);
+    paths.set(k, r);
+  };
+
+  for (const it of items) {
+    const d = effectiveDecision(input.decisions, it);
+    if (!d) undecidedCount++;
+    const ok = allow(d, undecided);
+    provenance[it.key] = from(it, d);
+    switch (it.kind) {
+      case 'syscall':
+        if (ok) syscallsAllow.add(it.name);
+        else if (d?.action === 'deny') syscallsDeny.set(it.name, d.errno);
+        break;
+      case 'path':
+        if (d?.action === 'glob') addPath(d.pattern, it.access, 'allow', from(it, d));
+        else if (ok) addPath(it.path, it.access, 'allow', from(it, d), undefined, it.symlinkTarget);
+        else if (d?.action === 'deny') addPath(it.path, it.access, 'deny', from(it, d), d.errno);
+        break;
+      case 'mount':
+        if (ok) mounts.push({ ...it.mount, from: [from(it, d)] });
+        break;
+      case 'net':
+        if (ok) netAllow.add(it.family);
+        else netDeny.add(it.family);
+        break;
+      case 'cap':
+        if (ok) {
+          capAllow.add(it.name);
+          if (it.inferred) capInferred.add(it.name);
+        }
+        break;
+    }
+  }
+  const seen = new Set(input.observed.syscalls.map((s) => s.name));
+  const enosys = probeSyscalls.filter((n) => !seen.has(n) && !syscallsAllow.has(n) && !syscallsDeny.has(n));
+  const kernelHorizon = kernelSyscallHorizon(input.kernel);
+  return {
+    kind: POLICY_KIND,
+    schemaVersion: POLICY_SCHEMA_VERSION,
+    createdAt: input.now ?? new Date().toISOString(),
+    generatedBy: input.generatedBy ?? 'whittle',
+    arch: { native: 'x86_64', abis: [...abis] },
+    horizon: { kernel: input.kernel, libseccomp: input.libseccompHorizon, syscall: Math.min(input.libseccompHorizon, kernelHorizon) },
+    workload: { argv: input.argv },
+    syscalls: {
+      allow: [...syscallsAllow].sort(),
+      deny: [...syscallsDeny].map(([name, errno]) => ({ name, errno })).sort((a, b) => a.name.localeCompare(b.name)),
+      enosys: enosys.sort(),
+      defaultErrno: 'EPERM',
+    },
+    paths: [...paths.values()].sort((a, b) => a.pattern.localeCompare(b.pattern) || a.action.localeCompare(b.action)),
+    mounts,
+    network: { allow: [...netAllow].sort(), deny: [...netDeny].sort() },
+    capabilities: { allow: [...capAllow].sort(), inferred: [...capInferred].sort() },
+    undecided: { count: undecidedCount, treatedAs: undecided },
+    sources: [{ snapshot: input.snapshot, createdAt: input.createdAt, mechanism: input.mechanism }],
+    provenance,
+  };
+}
+
+/** Union of two policies (design.md: merge by union). Denials of one stay denials. */
+export function mergePolicies(a: Policy, b: Policy): Policy {
+  const allow = new Set([...a.syscalls.allow, ...b.syscalls.allow]);
+  const deny = new Map<string, string>();
+  for (const d of [...a.syscalls.deny, ...b.syscalls.deny]) if (!allow.has(d.name)) deny.set(d.name, d.errno);
+  const pathKey = (r: PathRule) => `${r.action}\0${r.pattern}`;
+  const paths = new Map<string, PathRule>();
+  for (const r of [...a.paths, ...b.paths]) {
+    const prev = paths.get(pathKey(r));
+    if (prev) {
+      prev.access = [...new Set([...prev.access, ...r.access])];
+      prev.from = [...(prev.from ?? []), ...(r.from ?? [])];
+    } else paths.set(pathKey(r), { ...r, access: [...r.access], from: [...(r.from ?? [])] });
+  }
+  const mountKey = (m: MountRule) => [m.op, m.source, m.target, m.fstype, m.flags].join('\0');
+  const mounts = new Map<string, MountRule>();
+  for (const m of [...a.mounts, ...b.mounts]) if (!mounts.has(mountKey(m))) mounts.set(mountKey(m), m);
+  const netAllow = new Set([...a.network.allow, ...b.network.allow]);
+  return {
+    ...a,
+    arch: { native: 'x86_64', abis: [...new Set([...a.arch.abis, ...b.arch.abis])] },
+    horizon: a.horizon.syscall <= b.horizon.syscall ? a.horizon : b.horizon,
+    syscalls: {
+      allow: [...allow].sort(),
+      deny: [...deny].map(([name, errno]) => ({ name, errno })).sort((x, y) => x.name.localeCompare(y.name)),
+      enosys: [...new Set([...a.syscalls.enosys, ...b.syscalls.enosys])].filter((n) => !allow.has(n) && !deny.has(n)).sort(),
+      defaultErrno: a.syscalls.defaultErrno,
+    },
+    paths: [...paths.values()],
+    mounts: [...mounts.values()],
+    network: { allow: [...netAllow].sort(), deny: [...new Set([...a.network.deny, ...b.network.deny])].filter((f) => !netAllow.has(f)).sort() },
+    capabilities: {
+      allow: [...new Set([...a.capabilities.allow, ...b.capabilities.allow])].sort(),
+      inferred: [...new Set([...a.capabilities.inferred, ...b.capabilities.inferred])].sort(),
+    },
+    undecided: { count: a.undecided.count + b.undecided.count, treatedAs: a.undecided.treatedAs },
+    sources: [...a.sources, ...b.sources],
+    provenance: { ...a.provenance, ...b.provenance },
+  };
+}
+
+/** The names a policy allows, as a runtime would need them: every name must be a real syscall. */
+export function unknownSyscallNames(p: Policy): string[] {
+  const names = [...p.syscalls.allow, ...p.syscalls.deny.map((d) => d.name), ...p.syscalls.enosys];
+  return names.filter((n) => !syscallByName(n));
+}

@@ -1,0 +1,69 @@
+/**
+ * The policy IR: decisions become rules, undecided items are counted, probe syscalls never seen
+ * answer ENOSYS, globs widen, denials keep their errno, merging is a union.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildPolicy, mergePolicies } from '../../src/model/policy.js';
+import { sampleDecisions, sampleObserved, samplePolicy } from '../helpers/sample-policy.js';
+
+describe('buildPolicy', () => {
+  const p = samplePolicy();
+
+  it('allows accepted syscalls and keeps a person\'s errno on denied ones', () => {
+    expect(p.syscalls.allow).toContain('openat');
+    expect(p.syscalls.allow).not.toContain('ptrace');
+    expect(p.syscalls.deny).toEqual([
+      { name: 'futex', errno: 'ENOSYS' },
+      { name: 'ptrace', errno: 'EPERM' },
+    ]);
+    expect(p.syscalls.defaultErrno).toBe('EPERM');
+  });
+
+  it('answers ENOSYS for probe syscalls never seen (clone3, openat2, statx …), not for seen ones', () => {
+    for (const n of ['clone3', 'openat2', 'faccessat2', 'close_range']) expect(p.syscalls.enosys).toContain(n);
+    expect(p.syscalls.enosys).not.toContain('openat');
+  });
+
+  it('widens a globbed path, and keeps a denied path as a deny rule with its errno', () => {
+    expect(p.paths).toContainEqual(expect.objectContaining({ pattern: '/usr/lib/x86_64-linux-gnu/**', access: ['read'], action: 'allow' }));
+    // libm was covered by the glob: no separate rule for it
+    expect(p.paths.find((r) => r.pattern.endsWith('libm.so.6'))).toBeUndefined();
+    expect(p.paths).toContainEqual(expect.objectContaining({ pattern: '/etc/shadow', action: 'deny', errno: 'EACCES' }));
+    expect(p.paths).toContainEqual(expect.objectContaining({ pattern: '/tmp/app/out.txt', access: ['write', 'create'] }));
+  });
+
+  it('keeps families, mounts and required capabilities; never grants an advisory-only check', () => {
+    expect(p.network.allow).toEqual(['AF_INET', 'AF_UNIX']);
+    expect(p.mounts).toHaveLength(1);
+    expect(p.capabilities.allow).toEqual(['CAP_NET_BIND_SERVICE']);
+  });
+
+  it('denies undecided items by default and says how many there were', () => {
+    const strict = buildPolicy({
+      observed: sampleObserved, decisions: {}, argv: ['app'], snapshot: 's', createdAt: 'c', mechanism: 'ebpf', kernel: '6.18', libseccompHorizon: 456,
+    });
+    expect(strict.undecided.treatedAs).toBe('deny');
+    expect(strict.undecided.count).toBeGreaterThan(20);
+    expect(strict.syscalls.allow).toEqual([]);
+    expect(strict.paths).toEqual([]);
+    expect(strict.capabilities.allow).toEqual([]);
+  });
+
+  it('horizon: the newest syscall both the kernel and libseccomp know', () => {
+    expect(p.horizon.syscall).toBe(456);
+    const old = buildPolicy({ observed: sampleObserved, decisions: sampleDecisions, argv: ['a'], snapshot: 's', createdAt: 'c', mechanism: 'ebpf', kernel: '5.10.0', libseccompHorizon: 456 });
+    expect(old.horizon.syscall).toBe(440); // process_madvise (5.10); epoll_pwait2 (441) came in 5.11
+  });
+});
+
+describe('mergePolicies', () => {
+  it('is a union, and an allow in one wins over the default deny of the other', () => {
+    const a = samplePolicy();
+    const b = { ...samplePolicy(), syscalls: { ...a.syscalls, allow: ['getrandom'], deny: [] } };
+    const m = mergePolicies(a, b);
+    expect(m.syscalls.allow).toContain('getrandom');
+    expect(m.syscalls.allow).toContain('openat');
+    expect(m.syscalls.enosys).not.toContain('getrandom');
+    expect(m.sources).toHaveLength(2);
+  });
+});
