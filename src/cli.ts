@@ -86,6 +86,51 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('lint')
+    .description("check a policy for dangerous, broken or pointless rules, and compare its syscalls with Docker's default profile")
+    .argument('<file>', 'a snapshot (its decisions are used; undecided items count as denied) or an exported *.whittle.json policy')
+    .option('--json', 'the findings as JSON', false)
+    .addHelpText(
+      'after',
+      '\nOne finding per line: SEVERITY RULE ITEM: MESSAGE (severity error, warning or info), then a summary.\n' +
+        'Exit status: 0 clean (information only), 1 errors or warnings, 2 bad usage or bad input.',
+    )
+    .action(async (file: string, opts) => {
+      const { lintCommand } = await import('./commands/lint.js');
+      exitCode = await lintCommand(file, opts);
+    });
+
+  program
+    .command('run')
+    .description('run CMD for real under a policy, and report every denial as it happens')
+    .argument('[cmd...]', 'the command, after -- (default: the one the policy was learned from)')
+    .option('--profile <file>', 'a snapshot (its decisions are used) or an exported *.whittle.json policy')
+    .option('--report <path>', 'write the run report (JSON) here')
+    .option('--strict', 'exit 121 when the workload exited 0 but denials happened', false)
+    .addOption(new Option('--undecided <verdict>', 'how to treat undecided items (default deny)').choices(['deny', 'accept']))
+    .option('--learn-denials <snapshot>', 'add the denials to this snapshot as new items to decide')
+    .option('--container <ref>', 'run a container (OCI bundle, image layout or tarball, podman image)')
+    .addOption(new Option('--runtime <r>', 'container runtime').choices(['runc', 'crun', 'podman']))
+    .passThroughOptions()
+    .exitOverride(exitOverride(USAGE.run))
+    .addHelpText('after', "\nExit status: the workload's (128+N when killed by signal N); 125 whittle failed (or the sandbox could not be\nbuilt), 126/127 CMD cannot be executed / is not in the sandbox; with --strict, 121 when it exited 0 but denials happened.")
+    .action(async (cmd: string[], opts) => {
+      const { runCommand } = await import('./commands/run.js');
+      exitCode = await runCommand({ ...opts, argv: cmd });
+    });
+
+  program
+    .command('verify')
+    .description('launch the workload under the policy a snapshot makes and say whether the run was clean')
+    .argument('<snapshot>', 'a snapshot with decisions')
+    .argument('[cmd...]', 'the command, after -- (default: the learned one)')
+    .addOption(new Option('--undecided <verdict>', 'how to treat undecided items (default deny)').choices(['deny', 'accept']))
+    .action(async (file: string, cmd: string[], opts) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      exitCode = await verifyCommand(file, { ...opts, argv: cmd });
+    });
+
+  program
     .command('doctor')
     .description('check what whittle needs on this machine (kernel features, root, tools) and say how to fix what is missing')
     .option('--json', 'machine-readable result', false)

@@ -8,7 +8,7 @@ import type { SnapshotDoc } from '../store/schema.js';
 
 /** One or two lines on what a recording holds (used right after learn). */
 export function describeSnapshot(rec: Recording): string[] {
-  const n = { syscall: 0, path: 0, exec: 0, mount: 0, net: 0, cap: 0 };
+  const n = { syscall: 0, path: 0, exec: 0, mount: 0, net: 0, cap: 0, denied: 0 };
   for (const it of rec.items.values()) n[it.kind]++;
   const mech = rec.hello ? `${rec.hello.mechanism}` : '?';
   const procs = rec.exit?.processes ?? 0;

@@ -102,6 +102,7 @@ export function queueItems(obs: Observed): QueueItem[] {
     const prev = out.get(key) as SyscallQueueItem | undefined;
     if (prev) {
       prev.count += s.count;
+      if (s.denied) prev.denied = true;
       if (!prev.arches.includes(s.arch)) prev.arches.push(s.arch);
       prev.first = earlier(prev.first, s.first);
       continue;
@@ -110,6 +111,7 @@ export function queueItems(obs: Observed): QueueItem[] {
     const risk: Risk = info?.risk ?? 'medium';
     const note = info ? [info.summary, info.riskNote].filter(Boolean).join(' ') : `a syscall whittle's table does not know (${s.name})`;
     const item: SyscallQueueItem = { key, kind: 'syscall', label: s.name, name: s.name, arches: [s.arch], count: s.count, first: s.first, risk, note };
+    if (s.denied) item.denied = true;
     if (info?.capability) item.capability = info.capability;
     out.set(key, item);
   }
@@ -118,6 +120,7 @@ export function queueItems(obs: Observed): QueueItem[] {
     const prev = out.get(key) as PathQueueItem | undefined;
     if (prev) {
       prev.count += p.count;
+      if (p.denied) prev.denied = true;
       if (!prev.results.includes(p.result)) prev.results.push(p.result);
       prev.first = earlier(prev.first, p.first);
       continue;
@@ -128,6 +131,7 @@ export function queueItems(obs: Observed): QueueItem[] {
       note: p.symlinkTarget !== undefined ? `${note}; a symlink to ${p.symlinkTarget}` : note,
     };
     if (p.symlinkTarget !== undefined) item.symlinkTarget = p.symlinkTarget;
+    if (p.denied) item.denied = true;
     out.set(key, item);
   }
   for (const m of obs.mounts) {
@@ -160,6 +164,7 @@ export function queueItems(obs: Observed): QueueItem[] {
       risk: familyByName(n.family)?.risk ?? 'medium', note: familyByName(n.family)?.summary ?? 'a socket family',
     };
     item.count += n.count;
+    if (n.denied) item.denied = true;
     if (n.type && !item.types.includes(n.type)) item.types.push(n.type);
     if (!item.ops.includes(n.op)) item.ops.push(n.op);
     if (n.port !== null && n.port > 0 && !item.ports.includes(n.port)) item.ports.push(n.port);
@@ -167,7 +172,7 @@ export function queueItems(obs: Observed): QueueItem[] {
     if (!prev) out.set(key, item);
   }
   for (const c of obs.capabilities) {
-    if (c.class === 'advisory' || !c.granted && c.inferred) continue;
+    if (c.class === 'advisory' || (!c.granted && c.inferred)) continue;
     const key = keys.cap(c.name);
     const prev = out.get(key) as CapQueueItem | undefined;
     if (prev) {
@@ -177,6 +182,13 @@ export function queueItems(obs: Observed): QueueItem[] {
       continue;
     }
     const info = capabilityByName(c.name);
+    if (c.denied) {
+      out.set(key, {
+        key, kind: 'cap', label: c.name, name: c.name, inferred: false, syscalls: c.syscall ? [c.syscall] : [], count: c.count, first: c.first,
+        risk: info?.risk ?? 'high', note: (info?.summary ?? 'a capability') + ' (refused in an enforced run)', denied: true,
+      });
+      continue;
+    }
     out.set(key, {
       key, kind: 'cap', label: c.name, name: c.name, inferred: c.inferred, syscalls: c.syscall ? [c.syscall] : [], count: c.count,
       first: c.first, risk: info?.risk ?? 'high',

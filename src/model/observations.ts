@@ -4,6 +4,7 @@
  * and the TUI must keep up; everything else treats a Recording as read-only.
  */
 import type {
+  EnforceHelloEvent,
   CapItem,
   EndEvent,
   ExecItem,
@@ -32,6 +33,8 @@ export interface FirstSighting {
 interface Counted {
   count: number;
   first: FirstSighting;
+  /** Seen as a denial in an enforced run (whittle run --learn-denials), not while learning. */
+  denied?: boolean;
 }
 
 export interface ObservedSyscall extends Counted {
@@ -98,6 +101,7 @@ export interface LostCounters {
 /** A session being recorded (or replayed). */
 export interface Recording {
   hello: HelloEvent | null;
+  enforceHello: EnforceHelloEvent | null;
   started: StartedEvent | null;
   /** Items by the tracer's id, in the order they were first seen. */
   items: Map<number, ItemEvent & { count: number }>;
@@ -113,6 +117,7 @@ export interface Recording {
 export function newRecording(): Recording {
   return {
     hello: null,
+    enforceHello: null,
     started: null,
     items: new Map(),
     lost: { total: 0, counters: {}, explain: {} },
@@ -129,7 +134,8 @@ export function ingest(rec: Recording, e: TracerEvent): (ItemEvent & { count: nu
   rec.events++;
   switch (e.type) {
     case 'hello':
-      rec.hello = e;
+      if ('mode' in e) rec.enforceHello = e;
+      else rec.hello = e;
       return undefined;
     case 'started':
       rec.started = e;
@@ -212,6 +218,8 @@ export function toObserved(it: ItemEvent & { count: number }): { kind: keyof Obs
       if (n.addr !== undefined) row.addr = n.addr;
       return { kind: 'network', row };
     }
+    case 'denied':
+      throw new Error('internal: denial items belong to a run report, not to a snapshot');
     case 'cap': {
       const c = it;
       return {
@@ -233,3 +241,30 @@ export function observedOf(rec: Recording): Observed {
 }
 
 export type { ExecItem, MountItem, NetItem, CapItem };
+
+/** Add observed facts to others: rows with the same key add their counts (pure, returns new). */
+export function mergeObserved(a: Observed, b: Observed): Observed {
+  const keyOf: { [K in keyof Observed]: (r: Observed[K][number]) => string } = {
+    syscalls: (r) => `${r.arch}\0${r.name}`,
+    paths: (r) => `${r.path}\0${r.access}\0${r.result}`,
+    execs: (r) => `${r.path}\0${r.argv0}\0${r.result}`,
+    mounts: (r) => [r.op, r.source, r.target, r.fstype, r.flags, r.result].join('\0'),
+    network: (r) => [r.family, r.type ?? '', r.op, r.port ?? '', r.addr ?? '', r.result].join('\0'),
+    capabilities: (r) => [r.name, r.syscall ?? '', r.granted, r.class, r.inferred].join('\0'),
+  };
+  const out = {} as Observed;
+  for (const k of Object.keys(keyOf) as Array<keyof Observed>) {
+    const rows = new Map<string, Observed[typeof k][number]>();
+    const f = keyOf[k] as (r: Observed[typeof k][number]) => string;
+    for (const r of a[k]) rows.set(f(r), { ...r });
+    for (const r of b[k]) {
+      const prev = rows.get(f(r));
+      if (prev) {
+        prev.count += r.count;
+        if (r.denied) prev.denied = true;
+      } else rows.set(f(r), { ...r });
+    }
+    (out[k] as unknown[]) = [...rows.values()];
+  }
+  return out;
+}

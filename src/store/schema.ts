@@ -14,7 +14,7 @@ const first = z.object({
   syscall: z.string().optional(),
   t: z.number(),
 });
-const counted = { count: z.number().int().nonnegative(), first };
+const counted = { count: z.number().int().nonnegative(), first, denied: z.boolean().optional() };
 
 export const accessKinds = ['read', 'write', 'create', 'remove', 'rename', 'link', 'exec', 'stat', 'readdir', 'chmod', 'chown', 'ioctl', 'mount-target'] as const;
 

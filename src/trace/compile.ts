@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { Policy } from '../model/policy.js';
 import { syscallByNumber, syscallNumber, type SyscallArch } from '../model/knowledge/syscalls.js';
+import { familyByName } from '../model/knowledge/families.js';
 import { tracerPath } from './tracer-process.js';
 
 /** Highest syscall number a filter distinguishes; everything above is ENOSYS. */
@@ -37,7 +38,15 @@ export function filterSpec(p: Policy): string {
   lines.push(`default errno ${p.syscalls.defaultErrno}`);
   for (const n of p.syscalls.allow) lines.push(`allow ${n}`);
   for (const d of p.syscalls.deny) lines.push(`errno ${d.errno} ${d.name}`);
-  for (const n of p.syscalls.enosys) lines.push(`errno ENOSYS ${n}`);
+  for (const n of p.syscalls.enosys) lines.push(`probe ${n}`);
+  // socket()/socketpair() only for the accepted families (EAFNOSUPPORT otherwise)
+  if (p.syscalls.allow.includes('socket') || p.syscalls.allow.includes('socketpair')) {
+    lines.push('restrict-families');
+    for (const f of p.network.allow) {
+      const nr = familyByName(f)?.number;
+      if (nr !== undefined) lines.push(`family ${nr}`);
+    }
+  }
   for (const arch of p.arch.abis) {
     // allowed calls too new for libseccomp to name go in by number, ahead of the ENOSYS ranges
     const allowed = new Set<number>();

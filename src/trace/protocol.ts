@@ -95,7 +95,33 @@ export const capItem = z.object({
   ...origin,
 });
 
-export const itemEvent = z.discriminatedUnion('kind', [syscallItem, pathItem, execItem, mountItem, netItem, capItem]);
+/** Enforce mode: a syscall the filter answered with an errno. */
+export const deniedItem = z.object({
+  type: z.literal('item'),
+  id: z.number().int(),
+  kind: z.literal('denied'),
+  /** syscall: a real denial; probe: ENOSYS for a call programs probe (not a denial); family: a socket family not accepted */
+  class: z.enum(['syscall', 'probe', 'family']),
+  arch: z.enum(['x86_64', 'x86', 'x32']),
+  nr: z.number().int(),
+  name: z.string().nullable(),
+  errno: z.string(),
+  ...origin,
+});
+
+export const itemEvent = z.discriminatedUnion('kind', [syscallItem, pathItem, execItem, mountItem, netItem, capItem, deniedItem]);
+
+/** The first line of an enforce session (whittle run). */
+export const enforceHelloEvent = z.object({
+  type: z.literal('hello'),
+  v: z.number().int(),
+  tracer: z.string(),
+  mode: z.literal('enforce'),
+  landlockAbi: z.number().int(),
+  pathDenials: z.boolean(),
+  pathDenialsWhy: z.string().optional(),
+  tracerPid: z.number().int(),
+});
 
 export const helloEvent = z.object({
   type: z.literal('hello'),
@@ -148,6 +174,7 @@ export const exitEvent = z.object({
   signal: z.string().nullable(),
   coreDumped: z.boolean().optional(),
   execError: z.string().optional(),
+  setupError: z.string().optional(),
   status: z.number().int(),
   processes: z.number().int(),
 });
@@ -166,6 +193,8 @@ export type ExecItem = z.infer<typeof execItem>;
 export type MountItem = z.infer<typeof mountItem>;
 export type NetItem = z.infer<typeof netItem>;
 export type CapItem = z.infer<typeof capItem>;
+export type DeniedItem = z.infer<typeof deniedItem>;
+export type EnforceHelloEvent = z.infer<typeof enforceHelloEvent>;
 export type ItemEvent = z.infer<typeof itemEvent>;
 export type HelloEvent = z.infer<typeof helloEvent>;
 export type StartedEvent = z.infer<typeof startedEvent>;
@@ -179,6 +208,7 @@ export type EndEvent = z.infer<typeof endEvent>;
 /** Every event whittle understands. */
 export type TracerEvent =
   | HelloEvent
+  | EnforceHelloEvent
   | StartedEvent
   | ItemEvent
   | CountsEvent
@@ -256,6 +286,10 @@ function fastCheck(e: Record<string, unknown>): string | null {
       return str(e.family) && strOrNull(e.socktype) && str(e.op) && intOrNull(e.port) && optStr(e.addr) && str(e.result)
         ? null
         : 'family/socktype/op/port/addr/result: wrong type';
+    case 'denied':
+      return (e.class === 'syscall' || e.class === 'probe' || e.class === 'family') && (e.arch === 'x86_64' || e.arch === 'x86' || e.arch === 'x32') && int(e.nr) && strOrNull(e.name) && str(e.errno)
+        ? null
+        : 'class/arch/nr/name/errno: wrong type';
     case 'cap':
       return str(e.name) && strOrNull(e.bySyscall) && typeof e.granted === 'boolean' && (e.class === 'required' || e.class === 'advisory') && typeof e.inferred === 'boolean'
         ? null
@@ -291,7 +325,7 @@ export function parseEvent(line: string): TracerEvent {
     if (bad) throw new ProtocolError(`bad "${type}" event: ${bad}`, line);
     return raw as TracerEvent;
   }
-  const schema = byType[type];
+  const schema = type === 'hello' && (raw as { mode?: unknown }).mode === 'enforce' ? enforceHelloEvent : byType[type];
   if (!schema) throw new ProtocolError(`unknown event type "${type}"`, line);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

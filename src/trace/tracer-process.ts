@@ -72,9 +72,18 @@ export function learnArgs(o: Pick<LearnSpawnOptions, 'argv' | 'mechanism' | 'rcv
  * start-up path of every session, and execa alone takes ~60 ms to load.)
  */
 export function spawnLearn(o: LearnSpawnOptions): TracerRun {
-  const child = spawn(tracerPath(), learnArgs(o, '3'), {
+  return spawnTracer(learnArgs(o, '3'), o.env);
+}
+
+/** Start an enforcing session (whittle run): the spec file is written by the caller. */
+export function spawnEnforce(o: { specFile: string; argv: string[]; env?: Record<string, string> }): TracerRun {
+  return spawnTracer(['enforce', '--spec', o.specFile, '--events', '3', '--', ...o.argv], o.env);
+}
+
+function spawnTracer(args: string[], env?: Record<string, string>): TracerRun {
+  const child = spawn(tracerPath(), args, {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    env: o.env ? { ...process.env, ...o.env } : process.env,
+    env: env ? { ...process.env, ...env } : process.env,
   });
   const stream = child.stdio[3] as NodeJS.ReadableStream | null;
   // Read from the first moment and hold what arrives until a reader is attached: a tracer that

@@ -23,6 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 target_cgid = 0;
 const volatile __u64 wake_bytes = 1 << 20; /* wake the reader when this much is waiting */
 const volatile __u8 record_calls = 1;      /* 0: only counts, tree and capabilities */
+/* enforce: only calls that failed with EACCES or EPERM, and refused capabilities; no counts */
+const volatile __u8 denials_only = 0;
 /* Set when the workload creates cgroups below its own. */
 __u8 has_subcgroups = 0;
 
@@ -433,11 +435,14 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 		abi = 2;
 		nr &= ~X32_BIT;
 	}
-	if (ret == 0) {
+	if (denials_only) {
+		/* EAFNOSUPPORT too: the family a socket() was refused, which the kernel record lacks */
+		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */) return 0;
+	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;
 	}
-	count_syscall(abi, nr);
+	if (!denials_only) count_syscall(abi, nr);
 	if (!record_calls || abi == 2 || nr >= WH_ABI_SLOTS) return 0;
 	__u32 idx = abi * WH_ABI_SLOTS + nr;
 	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
@@ -522,7 +527,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		bpf_get_current_comm(r->comm, sizeof r->comm);
 		bpf_ringbuf_submit(r, wake_flag());
 	}
-	if (record_calls) send_exec(bpf_get_current_task_btf(), bprm);
+	if (record_calls && !denials_only) send_exec(bpf_get_current_task_btf(), bprm);
 	return 0;
 }
 
@@ -535,7 +540,7 @@ int BPF_PROG(on_exit, struct task_struct *p, bool group_dead) {
 	if (regs) {
 		__u32 abi = current_abi(t);
 		__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
-		if ((abi == 0 && (nr == 60 || nr == 231)) || (abi == 1 && (nr == 1 || nr == 252))) count_syscall(abi, nr);
+		if (!denials_only && ((abi == 0 && (nr == 60 || nr == 231)) || (abi == 1 && (nr == 1 || nr == 252)))) count_syscall(abi, nr);
 	}
 	if (!group_dead) return 0;
 	struct wh_rec_task *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
@@ -571,6 +576,8 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret) {
 	if (!in_session()) return 0;
+	if (denials_only && ret == 0) return 0;
+	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s) return 0;
@@ -598,6 +605,8 @@ int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *tar
 		 (in_fn(next, WH_FN_NS_CAPABLE_NOAUDIT) || in_fn(next, WH_FN_HAS_NS_CAPABILITY_NOAUDIT) ||
 		  in_fn(next, WH_FN_HAS_CAPABILITY_NOAUDIT)))
 		k.advisory = 1;
+	/* enforce: an advisory check that says no is not a denial (nothing failed) */
+	if (denials_only && k.advisory) return 0;
 	__u64 *cnt = bpf_map_lookup_elem(&capseen, &k);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);

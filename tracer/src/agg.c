@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[IK_KIND_COUNT] = {"syscall", "path", "exec", "mount", "net", "cap"};
+static const char *const kind_names[IK_KIND_COUNT] = {"syscall", "path", "exec", "mount", "net", "cap", "denied"};
 
 static struct item **table;
 static size_t table_cap, table_len;
@@ -240,6 +240,26 @@ struct item *agg_cap(const char *cap, const char *syscall, bool granted, const c
 		emit_end();
 	}
 	add(it, n);
+	return it;
+}
+
+struct item *agg_denied(enum abi a, int nr, const char *errno_str, const char *klass, const struct origin *o) {
+	char nrbuf[16];
+	snprintf(nrbuf, sizeof nrbuf, "%d", nr);
+	const char *f[] = {abi_name(a), nrbuf, errno_str, klass};
+	bool fresh;
+	size_t klen = make_key(&keybuf, f, 4);
+	struct item *it = lookup(IK_DENIED, keybuf.data, klen, &fresh);
+	if (fresh) {
+		begin_item(it, o);
+		emit_str("class", klass);
+		emit_str("arch", abi_name(a));
+		emit_i64("nr", nr);
+		emit_str("name", syscall_name(a, nr));
+		emit_str("errno", errno_str);
+		emit_end();
+	}
+	add(it, 1);
 	return it;
 }
 

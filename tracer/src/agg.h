@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include "names.h"
 
-enum item_kind { IK_SYSCALL, IK_PATH, IK_EXEC, IK_MOUNT, IK_NET, IK_CAP, IK_KIND_COUNT };
+enum item_kind { IK_SYSCALL, IK_PATH, IK_EXEC, IK_MOUNT, IK_NET, IK_CAP, IK_DENIED, IK_KIND_COUNT };
 
 struct item {
 	uint64_t id;
@@ -44,6 +44,10 @@ struct item *agg_net(const char *family, const char *type, const char *op, int p
 /* klass: "required" (the kernel needed it), "advisory" (a noaudit check that only tunes behaviour) */
 struct item *agg_cap(const char *cap, const char *syscall, bool granted, const char *klass, bool inferred,
 		     uint64_t n, const struct origin *o);
+
+/* A syscall the enforcing filter answered with an errno. klass: "syscall" (a denial) or
+ * "probe" (ENOSYS for a syscall the policy does not know of: the program falls back). */
+struct item *agg_denied(enum abi a, int nr, const char *errno_str, const char *klass, const struct origin *o);
 
 /* Set an item's total (for counters read from the kernel as totals). */
 void agg_set_total(struct item *it, uint64_t total);

@@ -14,4 +14,13 @@ bool capprobe_start(struct session *s, const struct learn_opts *o);
 void capprobe_poll(void);
 uint64_t capprobe_lost(void);
 
+/* enforce: the in-kernel probe in denials mode (calls that failed with EACCES/EPERM, and
+ * refused capabilities, arrive as path/net/cap items). NULL when started, else why not. */
+const char *denial_probe_start(struct session *s, const struct learn_opts *o);
+/* The root process between fork and exec: its sandbox setup is not the workload's. */
+void denial_probe_set_pre_exec(pid_t pid);
+void denial_probe_poll(void);
+uint64_t denial_probe_lost(void);
+void denial_probe_stop(void);
+
 #endif

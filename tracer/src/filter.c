@@ -49,6 +49,9 @@ bool filter_build(FILE *spec, struct filter_prog *out, char *err, size_t errlen)
 	size_t nranges = 0;
 	unsigned allownr[2][64];
 	size_t nallownr[2] = {0, 0};
+	bool restrict_families = false;
+	unsigned families[64];
+	size_t nfamilies = 0;
 	/* First pass: read everything (arch and default must be known before the context). */
 	struct {
 		char name[64];
@@ -88,6 +91,14 @@ bool filter_build(FILE *spec, struct filter_prog *out, char *err, size_t errlen)
 			ranges[nranges].first = (unsigned)strtoul(c, NULL, 10);
 			ranges[nranges].last = (unsigned)strtoul(d, NULL, 10);
 			nranges++;
+		} else if (!strcmp(a, "probe") && n == 2) {
+			if (nrules == ARRAY_LEN(rules)) return fail(err, errlen, "too many rules%s", "", lineno);
+			snprintf(rules[nrules].name, sizeof rules[0].name, "%s", b);
+			rules[nrules++].errno_v = ENOSYS;
+		} else if (!strcmp(a, "restrict-families") && n == 1) {
+			restrict_families = true;
+		} else if (!strcmp(a, "family") && n == 2) {
+			if (nfamilies < ARRAY_LEN(families)) families[nfamilies++] = (unsigned)strtoul(b, NULL, 10);
 		} else if (!strcmp(a, "allownr") && n == 3) {
 			int abi = !strcmp(b, "x86") ? 1 : 0;
 			if (nallownr[abi] < 64) allownr[abi][nallownr[abi]++] = (unsigned)strtoul(c, NULL, 10);
@@ -108,6 +119,9 @@ bool filter_build(FILE *spec, struct filter_prog *out, char *err, size_t errlen)
 		return fail(err, errlen, "cannot add the x86 architecture%s", "", 0);
 	}
 	for (size_t i = 0; i < nrules; i++) {
+		/* A rule equal to the default action is what the default does already (libseccomp
+		 * refuses it); the linter points such rules out. */
+		if (rules[i].errno_v == default_errno) continue;
 		uint32_t action = rules[i].errno_v ? SCMP_ACT_ERRNO((uint32_t)rules[i].errno_v) : SCMP_ACT_ALLOW;
 		int rc = 0;
 		if (!rule_by_name(ctx, action, rules[i].name, &rc)) {
@@ -157,6 +171,22 @@ bool filter_build(FILE *spec, struct filter_prog *out, char *err, size_t errlen)
 			jumps_to_main[nj++] = s;
 			stub[s++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 0);
 		}
+		/* socket()/socketpair() of a family the policy did not accept: EAFNOSUPPORT, as a
+		 * kernel without that family would answer (the main filter allows the call itself). */
+		if (restrict_families) {
+			int socket_nrs[2] = {abi == ABI_X86_64 ? 41 : 359, abi == ABI_X86_64 ? 53 : 360};
+			for (int q = 0; q < 2; q++) {
+				size_t skip = s;
+				stub[s++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)socket_nrs[q], 0, 0);
+				stub[s++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+				for (size_t f = 0; f < nfamilies; f++) {
+					jumps_to_main[nj++] = s;
+					stub[s++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, families[f], 0, 0);
+				}
+				stub[s++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+				stub[skip].jf = (uint8_t)(s - skip - 1);
+			}
+		}
 		for (size_t i = 0; i < nallownr[k]; i++) {
 			jumps_to_allow[na++] = s;
 			stub[s++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, allownr[k][i], 0, 0);
@@ -177,6 +207,9 @@ bool filter_build(FILE *spec, struct filter_prog *out, char *err, size_t errlen)
 			return fail(err, errlen, "the ENOSYS stub is too large%s", "", 0);
 		}
 	}
+	/* A syscall of an ABI with no section above skips to here: on to the main filter. */
+	jumps_to_main[nj++] = s;
+	stub[s++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
 	size_t enosys_at = s;
 	stub[s++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	size_t allow_at = s;

@@ -380,6 +380,8 @@ static void tick(void) {
 }
 
 /* Open, size and load the programs; only_caps keeps just the capability probe. */
+static bool denials_mode;
+
 static const char *load(struct session *s, const struct learn_opts *o, bool only_caps) {
 	libbpf_set_print(libbpf_quiet);
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
@@ -387,6 +389,7 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 	if (!skel) return "opening the eBPF object failed";
 	skel->rodata->target_cgid = s->cg.id;
 	skel->rodata->record_calls = only_caps ? 0 : 1;
+	skel->rodata->denials_only = denials_mode ? 1 : 0;
 	if (o->ringbuf > 0) bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->ringbuf);
 	uint64_t fs[WH_FN_COUNT] = {0}, fe[WH_FN_COUNT] = {0};
 	if (capfn_ranges(fs, fe)) {
@@ -542,6 +545,32 @@ void capprobe_poll(void) {
 
 uint64_t capprobe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) : 0; }
 
+const char *denial_probe_start(struct session *s, const struct learn_opts *o) {
+	sess = s;
+	const char *sim = o->simulate_missing ? o->simulate_missing : "";
+	if (strstr(sim, "ebpf")) return "eBPF is not available (simulated)";
+	denials_mode = true;
+	return load(s, o, false);
+}
+
+void denial_probe_set_pre_exec(pid_t pid) {
+	if (skel) skel->bss->pre_exec_tgid = (uint32_t)pid;
+}
+
+void denial_probe_poll(void) {
+	if (ringbuf) ring_buffer__consume(ringbuf);
+}
+
+uint64_t denial_probe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) + kernel_lost(WH_LOST_STRING) : 0; }
+
+void denial_probe_stop(void) {
+	if (ringbuf) ring_buffer__consume(ringbuf);
+	if (ringbuf) ring_buffer__free(ringbuf);
+	ringbuf = NULL;
+	if (skel) learn_bpf__destroy(skel);
+	skel = NULL;
+}
+
 #else /* built without eBPF */
 
 static void wait_for_go(struct session *s, void *ctx) {
@@ -563,6 +592,14 @@ bool capprobe_start(struct session *s, const struct learn_opts *o) {
 }
 void capprobe_poll(void) {}
 uint64_t capprobe_lost(void) { return 0; }
+const char *denial_probe_start(struct session *s, const struct learn_opts *o) {
+	(void)s, (void)o;
+	return "this whittle-tracer was built without the eBPF recorder";
+}
+void denial_probe_set_pre_exec(pid_t pid) { (void)pid; }
+void denial_probe_poll(void) {}
+uint64_t denial_probe_lost(void) { return 0; }
+void denial_probe_stop(void) {}
 
 #endif
 

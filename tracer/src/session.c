@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -122,14 +123,72 @@ void session_mark_exited(struct session *s, pid_t tgid) {
 	if (intmap_has(&s->tgids, (uint64_t)tgid)) intmap_put(&s->tgids, (uint64_t)tgid, (void *)2);
 }
 
+/* The child's report channel (closed by its exec): records of one kind byte, a 16-bit length,
+ * and the text. 'E' = exec failed (the text is the errno), 'W' = a warning, 'F' = setup failed. */
+static int child_pipe = -1;
+
+static void child_send(char kind, const void *data, size_t len) {
+	if (child_pipe < 0) return;
+	unsigned char hdr[3] = {(unsigned char)kind, (unsigned char)(len & 0xff), (unsigned char)(len >> 8)};
+	if (len > 60000) len = 60000;
+	if (write(child_pipe, hdr, 3) != 3 || write(child_pipe, data, len) != (ssize_t)len) { /* the parent is gone */ }
+}
+
+static bool child_joined;
+
+void session_child_join(struct session *s) {
+	if (child_joined) return;
+	/* "0" means "me"; the descriptor closes on exec. */
+	if (write(s->procs_fd, "0", 1) != 1)
+		session_child_fail("cannot move the workload into its cgroup %s: %s", s->cg.path, strerror(errno));
+	child_joined = true;
+}
+
+void session_child_note(const char *fmt, ...) {
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	child_send('W', msg, strlen(msg));
+}
+
+void session_child_fail(const char *fmt, ...) {
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	child_send('F', msg, strlen(msg));
+	_exit(EXIT_TRACER_FAILURE);
+}
+
 static void on_exec_pipe(int fd, uint32_t events, void *ctx) {
 	struct session *s = ctx;
 	(void)events;
-	int err;
-	ssize_t n = read(fd, &err, sizeof err);
-	if (n == sizeof err) {
-		s->exec_failed = true;
-		s->exec_errno = err;
+	for (;;) {
+		unsigned char hdr[3];
+		ssize_t n = read(fd, hdr, 3);
+		if (n != 3) break;
+		size_t len = hdr[1] | ((size_t)hdr[2] << 8);
+		char *text = xmalloc(len + 1);
+		size_t got = 0;
+		while (got < len) {
+			ssize_t r = read(fd, text + got, len - got);
+			if (r <= 0) break;
+			got += (size_t)r;
+		}
+		text[got] = 0;
+		if (hdr[0] == 'E' && got == sizeof(int)) {
+			s->exec_failed = true;
+			memcpy(&s->exec_errno, text, sizeof(int));
+			free(text);
+		} else if (hdr[0] == 'F') {
+			s->setup_error = text;
+		} else {
+			if (s->on_child_note) s->on_child_note(text);
+			free(text);
+		}
 	}
 	loop_del(fd);
 	close(fd);
@@ -221,19 +280,17 @@ void session_spawn(struct session *s, child_hook hook, void *ctx) {
 	if (pid < 0) die_errno("the machine may be out of processes or memory", "fork");
 	if (pid == 0) {
 		close(p[0]);
+		child_pipe = p[1];
 		signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* Joining is the child's last syscall before exec (learn: the in-kernel recorder counts
+		 * from here on) unless the hook joined earlier (enforce: the sandbox is built inside
+		 * the cgroup). */
 		if (hook) hook(s, ctx);
-		/* Joining is the child's last syscall before exec: the in-kernel recorder counts from
-		 * here on, and "0" means "me". The descriptor closes on exec. */
-		if (write(s->procs_fd, "0", 1) != 1) {
-			int err = errno;
-			fprintf(stderr, "whittle-tracer: cannot move the workload into its cgroup %s: %s\n", s->cg.path, strerror(err));
-			_exit(EXIT_TRACER_FAILURE);
-		}
+		session_child_join(s);
 		execve(s->exe_path, s->argv, environ);
 		int err = errno;
-		if (write(p[1], &err, sizeof err) < 0) { /* nothing more to do */ }
+		child_send('E', &err, sizeof err);
 		_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	}
 	close(p[1]);
@@ -271,6 +328,7 @@ void session_run(struct session *s, int period_ms, void (*tick)(void)) {
 }
 
 int session_exit_code(const struct session *s) {
+	if (s->setup_error) return EXIT_TRACER_FAILURE;
 	if (s->exec_failed) return s->exec_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	int st = s->root_status;
 	if (WIFEXITED(st)) return WEXITSTATUS(st);
@@ -282,7 +340,11 @@ void session_emit_exit(const struct session *s) {
 	emit_begin("exit");
 	emit_i64("pid", s->root);
 	int st = s->root_status;
-	if (s->exec_failed) {
+	if (s->setup_error) {
+		emit_null("code");
+		emit_null("signal");
+		emit_str("setupError", s->setup_error);
+	} else if (s->exec_failed) {
 		emit_null("code");
 		emit_null("signal");
 		emit_str("execError", errno_name(s->exec_errno));

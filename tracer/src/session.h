@@ -19,6 +19,8 @@ struct session {
 	int root_status;       /* wait() status */
 	bool exec_failed;
 	int exec_errno;
+	char *setup_error;     /* the child could not set the sandbox up (it said why) */
+	void (*on_child_note)(const char *note); /* warnings the child sends before its exec */
 	bool terminating;      /* SIGTERM/SIGHUP received: the tree is being stopped */
 	uint64_t kill_deadline_ns;
 	uint64_t processes;    /* distinct processes seen in the tree */
@@ -46,6 +48,14 @@ void session_run(struct session *s, int period_ms, void (*tick)(void));
 int session_exit_code(const struct session *s);
 /* Emit the "exit" event. */
 void session_emit_exit(const struct session *s);
+
+/* In the child: join the session cgroup now (a hook that must run inside it calls this first;
+ * the spawn then does not join again). */
+void session_child_join(struct session *s);
+/* In the child, before exec: pass a warning to the parent (it becomes a "warning" event). */
+void session_child_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* In the child, before exec: fail with a message (the parent reports it; exit 125). */
+__attribute__((noreturn, format(printf, 1, 2))) void session_child_fail(const char *fmt, ...);
 
 /* Tree bookkeeping, for the mechanisms. */
 void session_add_process(struct session *s, pid_t tgid, pid_t parent);

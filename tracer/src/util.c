@@ -18,6 +18,13 @@ void set_program_name(const char *name) { progname = name; }
 static void vreport(const char *prefix, const char *fmt, va_list ap, int err, const char *hint) {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	/* Warnings go to whittle as events when it listens (it shows them); errors always to stderr
+	 * too, because the stream may be what failed. */
+	bool quiet = *prefix && emit_is_open();
+	if (quiet) {
+		emit_message("warning", msg, hint);
+		return;
+	}
 	if (err)
 		fprintf(stderr, "%s: %s%s: %s\n", progname, prefix, msg, strerror(err));
 	else

@@ -1,0 +1,138 @@
+/**
+ * `whittle run --profile FILE [--report PATH] [--strict] [--undecided accept|deny]
+ * [--learn-denials SNAPSHOT] [-- CMD…]`: run the workload for real under the policy, stream every
+ * denial while it runs, and write a report. Exit status: the workload's (121 with --strict when
+ * it exited 0 but denials happened; 125 when whittle could not build the sandbox).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { enforceSpec } from '../launch/plan.js';
+import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
+import { denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
+import { InputError } from '../store/errors.js';
+import { loadPolicy } from '../store/policy-file.js';
+import { SnapshotFile } from '../store/snapshot.js';
+import { spawnEnforce } from '../trace/tracer-process.js';
+import { EXIT } from './learn.js';
+import { fail, red, say, warn } from './output.js';
+
+export interface RunOptions {
+  profile?: string;
+  report?: string;
+  strict: boolean;
+  undecided?: 'accept' | 'deny';
+  learnDenials?: string;
+  container?: string;
+  runtime?: string;
+  argv: string[];
+  /** For verify: say less. */
+  quiet?: boolean;
+}
+
+export interface RunResult {
+  status: number;
+  report: RunReport;
+}
+
+/** Run and return the report (used by run and verify). */
+export async function enforcedRun(o: RunOptions): Promise<RunResult> {
+  if (!o.profile) throw new InputError('say which policy to enforce: --profile FILE', 'FILE is a snapshot (its decisions) or an exported *.whittle.json');
+  if (o.container) throw new InputError('running a container (--container) is not available in this build', 'run the workload directly: whittle run --profile FILE -- CMD');
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new InputError('whittle run needs root: it builds the sandbox with namespaces, mounts and seccomp', 'run it as root, e.g. sudo whittle run …');
+  }
+  const { policy } = await loadPolicy(o.profile, { undecided: o.undecided });
+  const argv = o.argv.length ? o.argv : policy.workload.argv;
+  if (!argv.length) throw new InputError('no command to run', 'put it after --');
+  if (policy.undecided.count > 0 && !o.quiet) say(`${policy.undecided.count} undecided item(s) are ${policy.undecided.treatedAs === 'deny' ? 'denied' : 'allowed'} in this run (--undecided ${policy.undecided.treatedAs === 'deny' ? 'accept' : 'deny'} to change that)`);
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'whittle-run-'));
+  const specFile = path.join(dir, 'enforce.spec');
+  await writeFile(specFile, enforceSpec(policy));
+  const rec: Recording = newRecording();
+  const warnings: string[] = [];
+  const startedAt = new Date().toISOString();
+  const run = spawnEnforce({ specFile, argv });
+  const { EventLineReader } = await import('../trace/protocol.js');
+  const seen = new Set<number>();
+  run.read(
+    new EventLineReader(
+      (e) => {
+        ingest(rec, e);
+        if (e.type === 'warning') {
+          warnings.push(e.message);
+          if (!o.quiet) warn(e.message, e.hint);
+        }
+        if (e.type === 'item' && !seen.has(e.id)) {
+          seen.add(e.id);
+          // stream denials as they happen
+          const now = denialsOf(rec).denials.find((d) => d.first.t === e.t);
+          if (now && !o.quiet) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(now)}\n`);
+        }
+      },
+      (e) => warnings.push(`unreadable tracer line: ${e.message}`),
+    ),
+  );
+  const ignore = () => undefined;
+  const stop = () => run.child.kill('SIGTERM');
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  let result;
+  try {
+    result = await run.done;
+  } finally {
+    process.off('SIGINT', ignore);
+    process.off('SIGQUIT', ignore);
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
+    await rm(dir, { recursive: true, force: true });
+  }
+  const { denials, probes } = denialsOf(rec);
+  const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
+  const report: RunReport = {
+    kind: 'whittle-run-report',
+    schemaVersion: 1,
+    policy: o.profile,
+    argv,
+    startedAt,
+    exitStatus: rec.exit?.status ?? null,
+    denials,
+    probes,
+    denialCount: denials.length,
+    landlockAbi: rec.enforceHello?.landlockAbi ?? 0,
+    pathDenialsVisible: rec.enforceHello?.pathDenials ?? false,
+    lost: { total: rec.lost.total, counters: rec.lost.counters },
+    warnings,
+    undecided: policy.undecided.count,
+  };
+  if (rec.exit) {
+    report.exit = { code: rec.exit.code, signal: rec.exit.signal };
+    if (rec.exit.execError) report.exit.execError = rec.exit.execError;
+    if (rec.exit.setupError) report.exit.setupError = rec.exit.setupError;
+  }
+  if (rec.enforceHello?.pathDenialsWhy) report.pathDenialsWhy = rec.enforceHello.pathDenialsWhy;
+  if (!rec.end && !rec.exit) warnings.push(`the tracer stopped before the run ended (${result.signal ?? result.exitCode})`);
+  return { status: rec.exit?.setupError ? EXIT.tracerFailure : status, report };
+}
+
+export async function runCommand(o: RunOptions): Promise<number> {
+  const { status, report } = await enforcedRun(o);
+  if (o.report) await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
+  if (report.exit?.execError === 'ENOENT') fail(`${report.argv[0]} is not in the sandbox's view: the policy does not let the workload reach it`);
+  if (report.exit?.setupError) fail(`the sandbox could not be built: ${report.exit.setupError}`);
+  if (!report.pathDenialsVisible) warn(`path and capability denials cannot be seen here (${report.pathDenialsWhy ?? 'no in-kernel probe'}): only seccomp denials are reported`);
+  const summary = `${report.denialCount} denial(s)${report.probes.length ? `, ${report.probes.length} probe(s) answered ENOSYS (programs fall back; not denials)` : ''}; exit status ${report.exitStatus ?? '?'}`;
+  say(report.denialCount ? red(summary) : summary);
+  if (o.learnDenials && report.denials.length) {
+    const snap = await SnapshotFile.open(o.learnDenials);
+    snap.doc.observed = mergeObserved(snap.doc.observed, denialsAsObserved(report.denials));
+    await snap.save();
+    say(`added ${report.denials.length} denial(s) to ${o.learnDenials} as items to decide (whittle review)`);
+  }
+  if (report.lost.total > 0) warn(`${report.lost.total} denial record(s) were lost: ${JSON.stringify(report.lost.counters)}`);
+  if (o.strict && status === 0 && report.denialCount > 0) return EXIT.strictDenied;
+  return status;
+}

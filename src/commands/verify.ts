@@ -1,0 +1,28 @@
+/**
+ * `whittle verify SNAPSHOT [-- CMD]`: build the policy the snapshot's decisions make, launch the
+ * workload for real under it, and say whether the enforced run was clean: the same exit status
+ * as when it was learned, and no denials (probes answered ENOSYS are not denials). Exit 0 clean,
+ * 1 not clean.
+ */
+import { SnapshotFile } from '../store/snapshot.js';
+import { describeDenial } from '../model/report.js';
+import { enforcedRun } from './run.js';
+import { say } from './output.js';
+
+export async function verifyCommand(file: string, o: { argv: string[]; undecided?: 'accept' | 'deny' }): Promise<number> {
+  const snap = await SnapshotFile.open(file);
+  const learned = snap.doc.workload.exitStatus;
+  const { status, report } = await enforcedRun({ profile: file, argv: o.argv, strict: false, undecided: o.undecided, quiet: true });
+  const problems: string[] = [];
+  if (learned !== null && status !== learned) problems.push(`exit status ${status} under the policy, ${learned} when learned`);
+  for (const d of report.denials) problems.push(`denied: ${describeDenial(d)}`);
+  if (report.exit?.setupError) problems.push(`the sandbox could not be built: ${report.exit.setupError}`);
+  if (report.exit?.execError) problems.push(`the command could not be executed in the sandbox (${report.exit.execError})`);
+  if (problems.length === 0) {
+    say(`clean: exit status ${status} as learned, no denials${report.probes.length ? ` (${report.probes.length} probe(s) answered ENOSYS)` : ''}`);
+    return 0;
+  }
+  say(`NOT clean (${problems.length}):`);
+  for (const p of problems) say(`  ${p}`);
+  return 1;
+}

@@ -1,0 +1,125 @@
+/**
+ * What an enforced run saw: every denial (syscalls the filter refused, paths and capabilities
+ * the kernel refused, socket families not accepted), the probes answered ENOSYS (not denials),
+ * and how the run ended. Built from a run's events; pure.
+ */
+import type { Recording } from './observations.js';
+import type { Observed, FirstSighting } from './observations.js';
+
+export interface Denial {
+  kind: 'syscall' | 'family' | 'path' | 'capability';
+  /** syscall name (syscall, family), capability name, or the syscall that touched the path */
+  name: string;
+  arch?: string;
+  errno: string;
+  path?: string;
+  access?: string;
+  family?: string;
+  count: number;
+  first: FirstSighting;
+}
+
+export interface Probe {
+  name: string;
+  arch: string;
+  count: number;
+}
+
+export interface RunReport {
+  kind: 'whittle-run-report';
+  schemaVersion: 1;
+  policy: string;
+  argv: string[];
+  startedAt: string;
+  exitStatus: number | null;
+  exit?: { code: number | null; signal: string | null; execError?: string; setupError?: string };
+  denials: Denial[];
+  probes: Probe[];
+  /** Denials that count (probes do not): what "clean" and --strict look at. */
+  denialCount: number;
+  landlockAbi: number;
+  pathDenialsVisible: boolean;
+  pathDenialsWhy?: string;
+  lost: { total: number; counters: Record<string, number> };
+  warnings: string[];
+  undecided: number;
+}
+
+function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {
+  const f: FirstSighting = { t: e.t };
+  if (e.pid !== undefined) f.pid = e.pid;
+  if (e.exe !== undefined) f.exe = e.exe;
+  if (e.syscall !== undefined) f.syscall = e.syscall;
+  return f;
+}
+
+/** Denials and probes from an enforce session's items. */
+export function denialsOf(rec: Recording): { denials: Denial[]; probes: Probe[] } {
+  const denials: Denial[] = [];
+  const probes: Probe[] = [];
+  for (const it of rec.items.values()) {
+    switch (it.kind) {
+      case 'denied':
+        if (it.class === 'probe') probes.push({ name: it.name ?? `syscall#${it.nr}`, arch: it.arch, count: it.count });
+        else if (it.class === 'syscall') denials.push({ kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it) });
+        break;
+      case 'path':
+        if (it.result === 'EACCES' || it.result === 'EPERM')
+          denials.push({ kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it) });
+        break;
+      case 'net':
+        if (it.result === 'EAFNOSUPPORT' || it.result === 'EPERM' || it.result === 'EACCES')
+          denials.push({ kind: 'family', name: it.op, errno: it.result, family: it.family, count: it.count, first: firstOf(it) });
+        break;
+      case 'cap':
+        if (!it.granted && it.class === 'required') denials.push({ kind: 'capability', name: it.name, errno: 'EPERM', count: it.count, first: firstOf(it) });
+        break;
+      default:
+        break;
+    }
+  }
+  // a socket() refused for its family shows up twice (the filter's record and the probe's
+  // record with the family): keep the one that names the family
+  const hasFamily = denials.some((d) => d.kind === 'family');
+  return { denials: hasFamily ? denials.filter((d) => !(d.kind === 'syscall' && (d.name === 'socket' || d.name === 'socketpair') && d.errno === 'EAFNOSUPPORT')) : denials, probes };
+}
+
+/** One line per denial, for the terminal. */
+export function describeDenial(d: Denial): string {
+  const who = d.first.exe ? ` by ${d.first.exe}${d.first.pid ? ` (pid ${d.first.pid})` : ''}` : '';
+  switch (d.kind) {
+    case 'syscall':
+      return `syscall ${d.name}${d.arch && d.arch !== 'x86_64' ? ` (${d.arch})` : ''} → ${d.errno}${who}`;
+    case 'family':
+      return `socket family ${d.family} (${d.name}) → ${d.errno}${who}`;
+    case 'path':
+      return `${d.access} ${d.path} (${d.name}) → ${d.errno}${who}`;
+    case 'capability':
+      return `capability ${d.name} refused${who}`;
+  }
+}
+
+/**
+ * The denials as observed facts, to add to a snapshot (whittle run --learn-denials): they
+ * become review items, marked denied, so the loop can go round again.
+ */
+export function denialsAsObserved(denials: Denial[]): Observed {
+  const out: Observed = { syscalls: [], paths: [], execs: [], mounts: [], network: [], capabilities: [] };
+  for (const d of denials) {
+    switch (d.kind) {
+      case 'syscall':
+        out.syscalls.push({ name: d.name, arch: (d.arch ?? 'x86_64') as 'x86_64', nr: -1, count: d.count, first: d.first, denied: true });
+        break;
+      case 'path':
+        out.paths.push({ path: d.path!, access: d.access as never, result: d.errno, count: d.count, first: d.first, denied: true });
+        break;
+      case 'family':
+        out.network.push({ family: d.family!, type: null, op: 'socket', port: null, result: d.errno, count: d.count, first: d.first, denied: true });
+        break;
+      case 'capability':
+        out.capabilities.push({ name: d.name, syscall: d.first.syscall ?? null, granted: false, class: 'required', inferred: false, count: d.count, first: d.first, denied: true });
+        break;
+    }
+  }
+  return out;
+}
