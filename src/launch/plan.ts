@@ -43,7 +43,7 @@ export function viewEntries(p: Policy): ViewEntry[] {
     if (prev !== 'rw') want.set(where, mode);
   };
   for (const r of p.paths) {
-    if (r.action !== 'allow') continue;
+    if (r.action !== 'allow' || r.absent) continue;
     const base = r.pattern.includes('*') ? globRoot(r.pattern) : r.pattern;
     const writes = r.access.some((a) => writeLike.has(a) && a !== 'mount-target');
     if (r.symlinkTarget !== undefined && r.access.every((a) => a === 'stat')) continue; // recreated, not bound
@@ -118,6 +118,7 @@ export function landlockRules(p: Policy): Array<{ path: string; rights: string[]
   for (const r of p.paths) {
     if (r.action !== 'allow') continue;
     const isGlob = r.pattern.includes('*');
+    if (r.absent && !r.access.some((a) => changesParent.has(a))) continue; // nothing there to grant rights on
     const base = isGlob ? globRoot(r.pattern) : r.pattern;
     add(base, landlockRights(r.access, isGlob));
     const pr = parentRights(r.access);

@@ -27,6 +27,8 @@ export interface PathRule {
   errno?: string;
   /** For a symlink the workload went through: where it points (a sandbox view recreates it). */
   symlinkTarget?: string;
+  /** It did not exist when learned (every lookup failed): allowed, but nothing to bind. */
+  absent?: boolean;
   from?: Provenance[];
 }
 
@@ -134,9 +136,13 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
     if (it.first.exe) p.exe = it.first.exe;
     return p;
   };
-  const addPath = (pattern: string, access: Access, action: 'allow' | 'deny', prov: Provenance, errno?: string, symlinkTarget?: string) => {
+  const addPath = (pattern: string, access: Access, action: 'allow' | 'deny', prov: Provenance, errno?: string, symlinkTarget?: string, absent?: boolean) => {
     const k = `${action}\0${pattern}`;
+    const fresh = !paths.has(k);
     const r = paths.get(k) ?? { pattern, access: [], action, from: [] };
+    // absent only while every observation of this pattern failed to find it
+    if (absent && (fresh || r.absent)) r.absent = true;
+    else delete r.absent;
     if (!r.access.includes(access)) r.access.push(access);
     if (errno) r.errno = errno;
     if (symlinkTarget !== undefined) r.symlinkTarget = symlinkTarget;
@@ -156,7 +162,7 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
         break;
       case 'path':
         if (d?.action === 'glob') addPath(d.pattern, it.access, 'allow', from(it, d));
-        else if (ok) addPath(it.path, it.access, 'allow', from(it, d), undefined, it.symlinkTarget);
+        else if (ok) addPath(it.path, it.access, 'allow', from(it, d), undefined, it.symlinkTarget, it.results.every((x) => x === 'ENOENT' || x === 'ENOTDIR'));
         else if (d?.action === 'deny') addPath(it.path, it.access, 'deny', from(it, d), d.errno);
         break;
       case 'mount':

@@ -39,6 +39,7 @@ export const policySchema = z.object({
       action: z.enum(['allow', 'deny']),
       errno: z.string().optional(),
       symlinkTarget: z.string().optional(),
+      absent: z.boolean().optional(),
       from: z.array(provenance).optional(),
     }),
   ),
