@@ -6,12 +6,14 @@
  *
  * Cannot express: a default errno other than EPERM (the CRD has no defaultErrnoRet), more than 6
  * argument conditions in one rule (the CRD's maxItems), capabilities (they belong in the Pod's
- * securityContext), path rules, what is mounted where. The runtime layer added is the one the
+ * securityContext), path rules, what is mounted where, and ENOSYS above the horizon when the
+ * node's runtime is crun (see podman.ts). The runtime layer added is the one the
  * export names (runc by default); the kubelet's runtime on a node may differ (CRI-O with crun,
  * another runc version), and then its own syscalls must be added or the container fails to start.
  */
 import type { Policy } from '../model/policy.js';
 import { renderOciLike, type OciSeccomp } from './oci.js';
+import { horizonUnexpressed } from './podman.js';
 import type { Exporter, RenderContext, Unexpressed } from './types.js';
 
 export const SPO_API_VERSION = 'security-profiles-operator.x-k8s.io/v1beta1';
@@ -75,6 +77,7 @@ export const spoExporter: Exporter = {
       if (cap) unexpressed.push({ item: u.item, reason: `a SeccompProfile has no capabilities: set the Pod's securityContext.capabilities (drop: ["ALL"], add: ["${cap}"])` });
       else unexpressed.push(u);
     }
+    unexpressed.push(horizonUnexpressed(p, "the node's runtime when it is crun (CRI-O's default)"));
     if (r.object.defaultErrnoRet !== EPERM) {
       unexpressed.push({ item: `default errno ${p.syscalls.defaultErrno}`, reason: 'the SeccompProfile CRD has no defaultErrnoRet: unlisted syscalls return EPERM' });
     }
