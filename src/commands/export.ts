@@ -34,8 +34,9 @@ export async function exportCommand(file: string, o: ExportOptions): Promise<num
   const ctx: RenderContext = { name: profileName(policy.workload.argv) };
   if (exporter.runtimeLayer) ctx.runtime = o.runtime ?? (o.format === 'podman' ? 'podman' : 'runc');
   if (exporter.needsBpf) ctx.bpf = await compileFilter(policy);
-  const result = exporter.render(policy, ctx);
   const out = o.output ?? path.join('profiles', exporter.defaultName(ctx));
+  ctx.output = out;
+  const result = exporter.render(policy, ctx);
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   for (const a of result.artifacts) {
     const target = a.suffix ? `${out}.${a.suffix}` : out;

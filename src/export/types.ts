@@ -31,6 +31,8 @@ export interface RenderContext {
   runtime?: 'runc' | 'crun' | 'podman';
   /** A compiled seccomp BPF program (from `whittle-tracer compile`), for formats that need one. */
   bpf?: Uint8Array;
+  /** Where the main artifact will be written, when known (flags files name it). */
+  output?: string;
 }
 
 export interface Exporter {
