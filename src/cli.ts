@@ -61,6 +61,15 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('review')
+    .description('open the review TUI on a recorded snapshot: step through what the workload did, decide, export, run for real')
+    .argument('<snapshot>', 'a snapshot file (decisions are saved in it)')
+    .action(async (file: string) => {
+      const { runReviewTui } = await import('./commands/tui.js');
+      exitCode = await runReviewTui(file);
+    });
+
+  program
     .command('decide')
     .description('decide every undecided item of a snapshot without a person (scripts, CI)')
     .argument('<snapshot>', 'a snapshot file (decisions are saved in it)')

@@ -72,7 +72,7 @@ async function killTree(cgroupPath: string): Promise<void> {
 export async function learnCommand(o: LearnOptions): Promise<number> {
   checkLearnPreconditions(o);
   if (!o.headless) {
-    const { runLearnTui } = await import('../app/run-learn.js');
+    const { runLearnTui } = await import('./tui.js');
     return runLearnTui(o);
   }
   const file = o.snapshot ?? defaultSnapshotPath(o.argv);

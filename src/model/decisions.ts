@@ -31,7 +31,9 @@ export type ReviewAction =
   | { type: 'undecide'; key: string }
   | { type: 'undo' }
   | { type: 'auto'; verdict: 'accept' | 'deny' }
-  | { type: 'add-items'; items: QueueItem[] };
+  | { type: 'add-items'; items: QueueItem[] }
+  /** Several decisions as one step (deciding a whole directory): one undo takes them all back. */
+  | { type: 'batch'; actions: ReviewAction[] };
 
 export function initialState(items: QueueItem[], decisions: Decisions = {}): ReviewState {
   return { items, decisions: { ...decisions }, history: [] };
@@ -141,11 +143,26 @@ export function decide(state: ReviewState, action: ReviewAction): ReviewState {
       }
       return change(state, changes);
     }
+    case 'batch': {
+      let st: ReviewState = { ...state, history: [] };
+      for (const a of action.actions) {
+        st = decide(st, a);
+        if (st.error) return { ...state, error: st.error };
+      }
+      const merged = st.history.flatMap((h) => h.changes);
+      // keep the first "before" of each key: that is what undo must restore
+      const seen = new Set<string>();
+      const changes = merged.filter((c) => (seen.has(c.key) ? false : (seen.add(c.key), true)));
+      return { ...st, history: changes.length ? [...state.history, { changes }] : state.history, error: undefined };
+    }
     case 'add-items': {
-      const have = new Set(state.items.map((i) => i.key));
-      const fresh = action.items.filter((i) => !have.has(i.key));
-      const updated = state.items.map((old) => action.items.find((n) => n.key === old.key) ?? old);
-      return { ...state, items: [...updated, ...fresh], error: undefined };
+      const incoming = new Map(action.items.map((i) => [i.key, i]));
+      const updated = state.items.map((old) => {
+        const n = incoming.get(old.key);
+        if (n) incoming.delete(old.key);
+        return n ?? old;
+      });
+      return { ...state, items: [...updated, ...incoming.values()], error: undefined };
     }
   }
 }

@@ -124,3 +124,41 @@ function spawnTracer(args: string[], env?: Record<string, string>): TracerRun {
   const done = Promise.all([exited, streamDone]).then(([r]) => r);
   return { child, read: (r) => attach(r), done };
 }
+
+/**
+ * A unix socket the tracer connects to with `--events unix:PATH` (used when the tracer runs in
+ * a pseudo-terminal, where it cannot inherit an extra descriptor). One connection is accepted.
+ */
+export async function eventSocket(): Promise<{ path: string; stream: Promise<import('node:net').Socket>; close(): Promise<void> }> {
+  const net = await import('node:net');
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'whittle-ev-'));
+  const sock = path.join(dir, 'events.sock');
+  const server = net.createServer();
+  const stream = new Promise<import('node:net').Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(sock, () => resolve());
+  });
+  return {
+    path: sock,
+    stream,
+    async close() {
+      server.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The tracer in a pseudo-terminal of the given size (the TUI's workload pane). */
+export async function spawnInPty(args: string[], o: { cols: number; rows: number; env?: Record<string, string>; cwd?: string }) {
+  const pty = await import('node-pty');
+  return pty.spawn(tracerPath(), args, {
+    name: 'xterm-256color',
+    cols: Math.max(o.cols, 10),
+    rows: Math.max(o.rows, 3),
+    cwd: o.cwd ?? process.cwd(),
+    env: { ...process.env, ...o.env } as Record<string, string>,
+  });
+}

@@ -1,0 +1,376 @@
+/**
+ * The screen: the workload's terminal beside the review queue, the selected item's details, and
+ * a status line. A thin view over the controller (commands/tui-controller.ts) and the review
+ * reducer (model/decisions.ts).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp } from 'ink';
+import { parseKeys, type KeyPress } from './keys.js';
+import type { TuiController, ExportOutcome } from '../commands/tui-controller.js';
+import { queueRows, nextUndecided, type Row } from '../model/queue-view.js';
+import { widenings } from '../model/glob.js';
+import type { QueueItem } from '../model/items.js';
+import { useController } from './use-controller.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { useRawInput } from './use-raw-input.js';
+import { WorkloadPane } from './WorkloadPane.js';
+import { QueuePane } from './QueuePane.js';
+import { DetailPane } from './DetailPane.js';
+import { StatusBar } from './StatusBar.js';
+import { Menu } from './Menu.js';
+import { Help } from './Help.js';
+import { c } from './theme.js';
+
+type Modal =
+  | { kind: 'none' }
+  | { kind: 'help' }
+  | { kind: 'filter'; text: string }
+  | { kind: 'deny'; keys: string[]; cursor: number; options: string[] }
+  | { kind: 'glob'; items: QueueItem[]; title: string; cursor: number; options: string[]; confirmSensitive?: string }
+  | { kind: 'export'; cursor: number; checked: Set<string>; formats: string[] }
+  | { kind: 'busy'; text: string }
+  | { kind: 'export-result'; results: ExportOutcome[] };
+
+const ERRNOS_SYSCALL = ['EPERM', 'ENOSYS', 'EACCES', 'EINVAL', 'EAFNOSUPPORT'];
+const ERRNOS_PATH = ['EACCES', 'EPERM', 'ENOENT', 'EROFS'];
+
+export interface AppProps {
+  controller: TuiController;
+  formats: string[];
+  onExit: (code: number) => void;
+}
+
+export function App({ controller: ctrl, formats, onExit }: AppProps) {
+  const version = useController(ctrl);
+  const { exit } = useApp();
+  const { columns, rows: termRows } = useTerminalSize();
+  const [focus, setFocus] = useState<'queue' | 'workload'>('queue');
+  const [cursor, setCursorState] = useState(0);
+  const cursorRef = useRef(0);
+  // like the modal: several keys in one read must each see where the one before moved
+  const setCursor = useCallback((v: number | ((x: number) => number)) => {
+    cursorRef.current = typeof v === 'function' ? v(cursorRef.current) : v;
+    setCursorState(cursorRef.current);
+  }, []);
+  const [filter, setFilter] = useState('');
+  const [undecidedOnly, setUndecidedOnly] = useState(false);
+  const [expanded, setExpanded] = useState<Map<string, boolean>>(new Map());
+  const [modal, setModalState] = useState<Modal>({ kind: 'none' });
+  // Keys can arrive several at once and are handled in one go: the current modal must be read
+  // from here, not from the render's closure, or the second key would see the first one's past.
+  const modalRef = useRef<Modal>(modal);
+  const setModal = useCallback((m: Modal) => {
+    modalRef.current = m;
+    setModalState(m);
+  }, []);
+  const [message, setMessage] = useState<string | undefined>();
+  const [quitting, setQuitting] = useState(false);
+
+  const statusH = 2;
+  const detailH = 5;
+  const panesH = Math.max(termRows - statusH - detailH, 6);
+  const narrow = columns < 60;
+  const workW = narrow ? columns : Math.max(Math.floor(columns * 0.45), 20);
+  const queueW = narrow ? columns : columns - workW;
+  const workH = narrow ? Math.max(Math.floor(panesH / 2), 4) : panesH;
+  const queueH = narrow ? panesH - workH : panesH;
+
+  useEffect(() => {
+    ctrl.resize(workW - 2, workH - 2);
+  }, [ctrl, workW, workH]);
+
+  const rows: Row[] = useMemo(
+    () => queueRows(ctrl.review, { filter, expanded, undecidedOnly }),
+    // version: the controller's state changed
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [version, filter, expanded, undecidedOnly, ctrl.review],
+  );
+  const cur = Math.min(cursor, Math.max(rows.length - 1, 0));
+  const row = rows[cur];
+  const t = ctrl.tally();
+
+  const doQuit = useCallback(async () => {
+    if (quitting) return;
+    setQuitting(true);
+    setModal({ kind: 'busy', text: 'stopping the workload and saving decisions…' });
+    const code = await ctrl.quit();
+    onExit(code);
+    exit();
+  }, [ctrl, exit, onExit, quitting]);
+
+  // keys for the workload pane: everything goes to it, but Ctrl-] comes back
+  const forward = useCallback(
+    (data: string) => {
+      const i = data.indexOf('\x1d');
+      if (i >= 0) {
+        if (i > 0) ctrl.sendInput(data.slice(0, i));
+        setFocus('queue');
+        return;
+      }
+      ctrl.sendInput(data);
+    },
+    [ctrl],
+  );
+  useRawInput(forward, focus === 'workload');
+
+  /** The items a row stands for: itself, a directory's, or a section's still undecided ones. */
+  const keysUnder = (r: Row | undefined): string[] => {
+    if (!r) return [];
+    if (r.type === 'dir') return r.keys;
+    if (r.type === 'item') return [r.item.key];
+    return rows.filter((x): x is Extract<Row, { type: 'item' }> => x.type === 'item' && x.item.kind === r.kind && !x.decision).map((x) => x.item.key)
+      .concat(rows.filter((x): x is Extract<Row, { type: 'dir' }> => x.type === 'dir' && !x.expanded && r.kind === 'path').flatMap((x) => x.keys.filter((k) => !ctrl.review.decisions[k])));
+  };
+  const itemsUnder = (r: Row | undefined): QueueItem[] => {
+    const ks = new Set(keysUnder(r));
+    return ctrl.review.items.filter((i) => ks.has(i.key));
+  };
+  const advance = () => setCursor((x) => nextUndecided(rows, Math.min(x, rows.length - 1), ctrl.review.decisions));
+
+  const onQueueKey = (ch: string, key: KeyPress) => {
+    setMessage(undefined);
+    const row = rows[Math.min(cursorRef.current, Math.max(rows.length - 1, 0))];
+    if (key.ctrl && ch === 'c') return void doQuit();
+    if (key.upArrow || ch === 'k') return setCursor((x) => Math.max(Math.min(x, rows.length - 1) - 1, 0));
+    if (key.downArrow || ch === 'j') return setCursor((x) => Math.min(x + 1, rows.length - 1));
+    if (key.pageUp) return setCursor((x) => Math.max(x - (panesH - 3), 0));
+    if (key.pageDown) return setCursor((x) => Math.min(x + (panesH - 3), rows.length - 1));
+    if (key.home) return setCursor(0);
+    if (key.end) return setCursor(rows.length - 1);
+    if (key.tab) {
+      setFocus('workload');
+      return;
+    }
+    if (key.rightArrow || key.return) {
+      if (row?.type === 'dir') setExpanded((m) => new Map(m).set(row.path, true));
+      return;
+    }
+    if (key.leftArrow) {
+      if (row?.type === 'dir') setExpanded((m) => new Map(m).set(row.path, false));
+      return;
+    }
+    switch (ch) {
+      case 'q':
+        return void doQuit();
+      case '?':
+        return setModal({ kind: 'help' });
+      case '/':
+        return setModal({ kind: 'filter', text: filter });
+      case 'U':
+        return setUndecidedOnly((v) => !v);
+      case ' ':
+        return advance();
+      case 'u':
+        ctrl.dispatch({ type: 'undo' });
+        if (ctrl.review.error) setMessage(ctrl.review.error);
+        return;
+      case 'a': {
+        const ks = keysUnder(row);
+        if (!ks.length) return;
+        ctrl.dispatch(ks.length === 1 ? { type: 'accept', key: ks[0]! } : { type: 'batch', actions: ks.map((k) => ({ type: 'accept' as const, key: k })) });
+        if (ctrl.review.error) setMessage(ctrl.review.error);
+        return advance();
+      }
+      case 'd': {
+        const its = itemsUnder(row);
+        if (!its.length) return;
+        const options = its.every((i) => i.kind === 'path') ? ERRNOS_PATH : ERRNOS_SYSCALL;
+        return setModal({ kind: 'deny', keys: its.map((i) => i.key), cursor: 0, options });
+      }
+      case 'g': {
+        const paths = itemsUnder(row).filter((i) => i.kind === 'path');
+        if (!paths.length) return setMessage('only paths can be widened to a pattern');
+        // one glob per access kind (a directory holds reads, execs, stats… each widened alike)
+        const perAccess = new Map<string, QueueItem>();
+        for (const i of paths) if (i.kind === 'path' && !perAccess.has(i.access)) perAccess.set(i.access, i);
+        const base = row?.type === 'dir' ? `${row.path}/x` : (paths[0] as { path: string }).path;
+        const options = widenings(base).filter((p) => p !== '/**' && p !== '/*');
+        const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${row.path}/ (${[...perAccess.keys()].join(', ')}) to` : `widen ${paths[0]!.label} to`;
+        return setModal({ kind: 'glob', items: [...perAccess.values()], title, cursor: 0, options });
+      }
+      case 'A':
+      case 'D':
+        // every undecided item at once (one undo takes it back), as whittle decide --auto does
+        ctrl.dispatch({ type: 'auto', verdict: ch === 'A' ? 'accept' : 'deny' });
+        return setMessage(`${ch === 'A' ? 'accepted' : 'denied'} every undecided item (u undoes it)`);
+      case 'e':
+        return setModal({ kind: 'export', cursor: 0, checked: new Set(['whittle', 'oci']), formats });
+      case 'r':
+        setMessage('launching for real under the current decisions (undecided items are denied)…');
+        void ctrl.launch().then(() => setMessage(ctrl.runSummary ?? undefined));
+        return;
+      default:
+        return;
+    }
+  };
+
+  const handleKey = (input: string, key: KeyPress): void => {
+      const modal = modalRef.current;
+      if (modal.kind === 'busy') return;
+      if (modal.kind === 'help') return setModal({ kind: 'none' });
+      if (modal.kind === 'export-result') return setModal({ kind: 'none' });
+      if (modal.kind === 'filter') {
+        if (key.escape) {
+          setFilter('');
+          return setModal({ kind: 'none' });
+        }
+        if (key.return) {
+          setFilter(modal.text);
+          setCursor(0);
+          return setModal({ kind: 'none' });
+        }
+        if (key.backspace || key.delete) return setModal({ ...modal, text: modal.text.slice(0, -1) });
+        if (!key.ctrl && !key.meta && input) return setModal({ ...modal, text: modal.text + input });
+        return;
+      }
+      if (modal.kind === 'deny' || modal.kind === 'glob' || modal.kind === 'export') {
+        const n = modal.kind === 'export' ? modal.formats.length : modal.options.length;
+        if (key.escape || input === 'q') return setModal({ kind: 'none' });
+        if (key.upArrow || input === 'k') return setModal({ ...modal, cursor: (modal.cursor + n - 1) % n });
+        if (key.downArrow || input === 'j') return setModal({ ...modal, cursor: (modal.cursor + 1) % n });
+        if (modal.kind === 'export' && input === ' ') {
+          const f = modal.formats[modal.cursor]!;
+          const checked = new Set(modal.checked);
+          if (checked.has(f)) checked.delete(f);
+          else checked.add(f);
+          return setModal({ ...modal, checked });
+        }
+        if (!key.return) return;
+        if (modal.kind === 'deny') {
+          const errno = modal.options[modal.cursor]!;
+          ctrl.dispatch(
+            modal.keys.length === 1
+              ? { type: 'deny', key: modal.keys[0]!, errno }
+              : { type: 'batch', actions: modal.keys.map((k) => ({ type: 'deny' as const, key: k, errno })) },
+          );
+          setModal({ kind: 'none' });
+          if (ctrl.review.error) setMessage(ctrl.review.error);
+          return advance();
+        }
+        if (modal.kind === 'glob') {
+          const pattern = modal.options[modal.cursor]!;
+          const allowSensitive = modal.confirmSensitive === pattern;
+          ctrl.dispatch(
+            modal.items.length === 1
+              ? { type: 'glob', key: modal.items[0]!.key, pattern, allowSensitive }
+              : { type: 'batch', actions: modal.items.map((i) => ({ type: 'glob' as const, key: i.key, pattern, allowSensitive })) },
+          );
+          const err = ctrl.review.error;
+          if (err && /confirm to widen/.test(err) && modal.confirmSensitive !== pattern) {
+            setMessage(`${err} — press Enter again to confirm`);
+            return setModal({ ...modal, confirmSensitive: pattern });
+          }
+          setModal({ kind: 'none' });
+          if (err) setMessage(err);
+          return advance();
+        }
+        // export
+        const chosen = modal.formats.filter((f) => modal.checked.has(f));
+        if (!chosen.length) return setMessage('pick at least one format (space)');
+        setModal({ kind: 'busy', text: `exporting ${chosen.join(', ')}…` });
+        void ctrl.export(chosen).then((results) => setModal({ kind: 'export-result', results }));
+        return;
+      }
+      onQueueKey(input, key);
+  };
+
+  // The queue reads raw input and cuts it into keys itself: a terminal may deliver several at
+  // once ("\x1b[Bg" is Down then g), and each must see what the one before it did.
+  const onQueueData = useCallback(
+    (data: string) => {
+      for (const k of parseKeys(data)) handleKeyRef.current(k.input, k);
+    },
+    [],
+  );
+  const handleKeyRef = useRef(handleKey);
+  handleKeyRef.current = handleKey;
+  useRawInput(onQueueData, focus === 'queue');
+
+  const title = `review queue — ${t.undecided} to decide of ${t.total}`;
+  const workTitle = `${ctrl.mode === 'review' ? 'recorded' : 'workload'}: ${ctrl.argv.join(' ')}`;
+  const err = ctrl.review.error;
+
+  let right;
+  if (modal.kind === 'help') right = <Help width={queueW} />;
+  else if (modal.kind === 'deny')
+    right = <Menu title={`deny ${modal.keys.length} item(s): what should the call return?`} options={modal.options.map((e) => ({ label: e }))} cursor={modal.cursor} width={queueW} footer="Enter choose · Esc cancel" />;
+  else if (modal.kind === 'glob')
+    right = (
+      <Menu
+        title={modal.title}
+        options={modal.options.map((p) => ({ label: p, hint: p === modal.confirmSensitive ? 'covers a sensitive path: Enter again to confirm' : undefined }))}
+        cursor={modal.cursor}
+        width={queueW}
+        footer="* one component, ** any depth · Enter choose · Esc cancel"
+      />
+    );
+  else if (modal.kind === 'export')
+    right = (
+      <Menu
+        title="export the policy to"
+        options={modal.formats.map((f) => ({ label: f, checked: modal.checked.has(f) }))}
+        cursor={modal.cursor}
+        width={queueW}
+        footer="space pick · Enter export (to profiles/) · Esc cancel"
+        multi
+      />
+    );
+  else if (modal.kind === 'export-result')
+    right = (
+      <Box flexDirection="column" width={queueW} borderStyle="double" borderColor={c('green')} paddingX={1}>
+        <Text bold>exported (any key to close)</Text>
+        {modal.results.map((r) => (
+          <Box key={r.format} flexDirection="column">
+            <Text wrap="truncate" color={c(r.error ? 'red' : undefined)}>
+              {r.error ? `${r.format}: failed — ${r.error}` : `${r.format} → ${r.files.join(', ')}`}
+            </Text>
+            {!r.error && r.unexpressed > 0 ? (
+              <Text wrap="truncate" color={c('yellow')}>
+                {`  cannot express ${r.unexpressed}: ${r.firstUnexpressed[0] ?? ''}`}
+              </Text>
+            ) : null}
+          </Box>
+        ))}
+      </Box>
+    );
+  else if (modal.kind === 'filter')
+    right = (
+      <Box flexDirection="column" width={queueW} borderStyle="double" borderColor={c('yellow')} paddingX={1}>
+        <Text bold>filter the queue</Text>
+        <Text>{`/${modal.text}▏`}</Text>
+        <Text dimColor>Enter apply · Esc clear</Text>
+      </Box>
+    );
+  else if (modal.kind === 'busy')
+    right = (
+      <Box width={queueW} borderStyle="double" borderColor={c('yellow')} paddingX={1}>
+        <Text>{modal.text}</Text>
+      </Box>
+    );
+  else right = <QueuePane rows={rows} cursor={cur} width={queueW} height={queueH} focused={focus === 'queue'} title={title} />;
+
+  return (
+    <Box flexDirection="column" width={columns} height={termRows}>
+      <Box flexDirection={narrow ? 'column' : 'row'} height={panesH}>
+        <WorkloadPane lines={ctrl.screen()} width={workW} height={workH} focused={focus === 'workload'} title={workTitle} />
+        <Box width={queueW} height={queueH} flexDirection="column">
+          {right}
+        </Box>
+      </Box>
+      <DetailPane row={row} width={columns} error={modal.kind === 'none' ? (message && /refus|cannot|not /.test(message) ? message : err) : undefined} />
+      <StatusBar
+        width={columns}
+        phase={ctrl.phase === 'learning' ? 'learning' : ctrl.phase === 'enforcing' ? 'running for real' : ctrl.phase === 'starting' ? 'starting' : ctrl.mode === 'review' ? 'reviewing' : 'workload ended'}
+        mechanism={ctrl.mechanism()}
+        eventsPerSecond={ctrl.eventsPerSecond}
+        accepted={t.accepted}
+        denied={t.denied}
+        undecided={t.undecided}
+        lost={ctrl.lost}
+        runSummary={ctrl.runSummary}
+        filter={filter + (undecidedOnly ? ' (undecided only)' : '')}
+        message={focus === 'workload' ? 'keys go to the workload · Ctrl-] back to the queue' : message}
+      />
+    </Box>
+  );
+}

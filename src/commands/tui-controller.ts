@@ -1,0 +1,464 @@
+/**
+ * The TUI's controller: everything the screens show and every action they take, with the I/O
+ * the app/ components must not do themselves — the tracer in a pseudo-terminal (learn, and
+ * launching for real), the workload's screen (a headless terminal emulator), the snapshot on
+ * disk, exports. The app subscribes to it and calls its methods; one reducer (model/decisions.ts)
+ * decides, as in `whittle decide --auto`.
+ */
+import { mkdir, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { IPty } from 'node-pty';
+import xtermHeadless from '@xterm/headless';
+import { decide, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
+import { keys, queueItems, type QueueItem } from '../model/items.js';
+import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
+import { buildPolicy, type Policy } from '../model/policy.js';
+import { denialsAsObserved, denialsOf, type Denial } from '../model/report.js';
+import { enforceSpec } from '../launch/plan.js';
+import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
+import { SnapshotFile } from '../store/snapshot.js';
+import type { SnapshotDoc } from '../store/schema.js';
+import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
+import { EventLineReader } from '../trace/protocol.js';
+import { whittleVersion } from '../version.js';
+import { profileName } from './export.js';
+
+const { Terminal } = xtermHeadless as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
+
+/** A run of cells with one style, for drawing the workload's screen. */
+export interface Segment {
+  text: string;
+  fg?: number;
+  bg?: number;
+  bold?: boolean;
+  inverse?: boolean;
+  dim?: boolean;
+}
+
+export type Phase = 'starting' | 'learning' | 'enforcing' | 'idle';
+
+export interface ExportOutcome {
+  format: string;
+  files: string[];
+  unexpressed: number;
+  firstUnexpressed: string[];
+  error?: string;
+}
+
+export interface ControllerOptions {
+  mode: 'learn' | 'review';
+  snapshotFile: string;
+  argv: string[];
+  mechanism?: 'seccomp' | 'ebpf';
+  force?: boolean;
+  cols: number;
+  rows: number;
+  /** Tuning passed to the tracer. */
+  auditBuffer?: string;
+  ringBuffer?: string;
+}
+
+export class TuiController {
+  readonly mode: 'learn' | 'review';
+  readonly file: string;
+  argv: string[];
+  phase: Phase = 'starting';
+  /** What the review queue shows, and the decisions. */
+  review: ReviewState = initialState([]);
+  /** Counts and progress for the status line. */
+  eventsPerSecond = 0;
+  lost = 0;
+  lostDetail: Record<string, number> = {};
+  workloadStatus: number | null = null;
+  runSummary: string | null = null;
+  lastDenials: Denial[] = [];
+  messages: string[] = [];
+  /** Bumped on every change the screens should show. */
+  version = 0;
+
+  private snap?: SnapshotFile;
+  private doc?: SnapshotDoc;
+  private rec: Recording = newRecording();
+  private meta: RecordingMeta;
+  private pty?: IPty;
+  private term: InstanceType<typeof Terminal>;
+  private listeners = new Set<() => void>();
+  private pending = false;
+  private queue = new Map<string, QueueItem>();
+  private dirtyItems = new Set<string>();
+  private tracerIdToKey = new Map<number, { key: string; count: number }>();
+  private eventsThisSecond = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private saving: Promise<void> = Promise.resolve();
+  private saveTimer?: NodeJS.Timeout;
+  private ended?: Promise<void>;
+  private cols: number;
+  private rows: number;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.mode = o.mode;
+    this.file = o.snapshotFile;
+    this.argv = o.argv;
+    this.cols = o.cols;
+    this.rows = o.rows;
+    this.term = new Terminal({ cols: Math.max(o.cols, 10), rows: Math.max(o.rows, 3), allowProposedApi: true, scrollback: 500 });
+    this.meta = { whittleVersion, argv: o.argv, cwd: process.cwd(), createdAt: new Date().toISOString() };
+  }
+
+  /* ---- subscription ---- */
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+  getVersion = (): number => this.version;
+
+  /** Coalesce changes: the screens redraw at most every 50 ms however fast events come. */
+  private changed(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setTimeout(() => {
+      this.pending = false;
+      this.flushQueue();
+      this.version++;
+      for (const l of this.listeners) l();
+    }, 50);
+  }
+
+  /* ---- start ---- */
+
+  async start(): Promise<void> {
+    this.timers.push(
+      setInterval(() => {
+        this.eventsPerSecond = this.eventsThisSecond;
+        this.eventsThisSecond = 0;
+        this.changed();
+      }, 1000),
+    );
+    if (this.mode === 'review') {
+      this.snap = await SnapshotFile.open(this.file);
+      this.doc = this.snap.doc;
+      this.argv = this.doc.workload.argv;
+      this.workloadStatus = this.doc.workload.exitStatus;
+      this.lost = this.doc.lost.total;
+      this.lostDetail = this.doc.lost.counters;
+      this.review = initialState(queueItems(this.doc.observed), this.doc.decisions as Decisions);
+      this.phase = 'idle';
+      this.term.write(`\x1b[1mrecorded:\x1b[0m ${this.doc.workload.argv.join(' ')}\r\n`);
+      this.term.write(`exit status ${this.doc.workload.exitStatus ?? '?'}, ${this.doc.workload.processes ?? '?'} process(es), ${this.doc.recorder?.mechanism ?? '?'} recorder\r\n`);
+      this.term.write(`press r to run it for real under the current decisions\r\n`);
+      this.changed();
+      return;
+    }
+    this.snap = await SnapshotFile.create(this.file, recordingStub(this.meta), { force: !!this.o.force });
+    await this.startTracer(learnArgs({ argv: this.argv, mechanism: this.o.mechanism, rcvbuf: this.o.auditBuffer, ringbuf: this.o.ringBuffer }, 'unix:'), 'learning');
+  }
+
+  /** Start the tracer in the pane; args must end its --events with "unix:" (filled in here). */
+  private async startTracer(args: string[], phase: Phase, onEvent?: (e: Parameters<typeof ingest>[1]) => void, rec = this.rec): Promise<void> {
+    const sock = await eventSocket();
+    const i = args.indexOf('unix:');
+    if (i >= 0) args[i] = `unix:${sock.path}`;
+    this.phase = phase;
+    const pty = await spawnInPty(args, { cols: this.cols, rows: this.rows });
+    this.pty = pty;
+    pty.onData((d) => {
+      this.term.write(d);
+      this.changed();
+    });
+    const reader = new EventLineReader(
+      (e) => {
+        this.eventsThisSecond++;
+        const it = ingest(rec, e);
+        if (it && it.kind !== 'denied' && rec === this.rec) this.onNewItem(it);
+        if (e.type === 'counts' && rec === this.rec) this.onCounts(e.c);
+        if (e.type === 'lost') {
+          this.lost = e.total;
+          this.lostDetail = e.counters;
+        }
+        if (e.type === 'warning' || e.type === 'error') this.messages.push(e.message);
+        onEvent?.(e);
+        this.changed();
+      },
+      (err) => this.messages.push(`unreadable tracer line: ${err.message}`),
+    );
+    const streamDone = sock.stream.then(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.setEncoding('utf8');
+          s.on('data', (c: string) => reader.push(c));
+          s.on('end', () => {
+            reader.end();
+            resolve();
+          });
+          s.on('error', () => resolve());
+        }),
+    );
+    const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+    this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000)))]).then(async () => {
+      await sock.close();
+      this.pty = undefined;
+    });
+  }
+
+  /** A tracer item: fold it into the queue item it belongs to. */
+  private onNewItem(it: Parameters<typeof toObserved>[0]): void {
+    const { kind, row } = toObserved(it);
+    const one: Observed = { syscalls: [], paths: [], execs: [], mounts: [], network: [], capabilities: [] };
+    (one[kind] as unknown[]).push(row);
+    for (const q of queueItems(one)) {
+      this.tracerIdToKey.set(it.id, { key: q.key, count: 0 });
+      const prev = this.queue.get(q.key);
+      if (!prev) this.queue.set(q.key, { ...q, count: 0 });
+      this.dirtyItems.add(q.key);
+    }
+  }
+
+  private onCounts(c: Array<[number, number]>): void {
+    for (const [id, total] of c) {
+      const m = this.tracerIdToKey.get(id);
+      if (!m) continue;
+      const q = this.queue.get(m.key);
+      if (q) q.count += total - m.count;
+      m.count = total;
+      this.dirtyItems.add(m.key);
+    }
+  }
+
+  private flushQueue(): void {
+    if (!this.dirtyItems.size) return;
+    const items = [...this.dirtyItems].map((k) => ({ ...this.queue.get(k)! }));
+    this.dirtyItems.clear();
+    this.review = decide(this.review, { type: 'add-items', items });
+  }
+
+  /* ---- the workload's terminal ---- */
+
+  /** The pane's visible lines, as styled segments. */
+  screen(): Segment[][] {
+    const buf = this.term.buffer.active;
+    const out: Segment[][] = [];
+    const cell = buf.getNullCell();
+    for (let y = 0; y < this.term.rows; y++) {
+      const line = buf.getLine(buf.viewportY + y);
+      const segs: Segment[] = [];
+      if (line) {
+        let cur: Segment | undefined;
+        for (let x = 0; x < this.term.cols; x++) {
+          line.getCell(x, cell);
+          const ch = cell.getChars() || ' ';
+          if (cell.getWidth() === 0) continue;
+          const style: Segment = { text: '' };
+          if (!cell.isFgDefault() && cell.isFgPalette()) style.fg = cell.getFgColor();
+          if (!cell.isBgDefault() && cell.isBgPalette()) style.bg = cell.getBgColor();
+          if (cell.isBold()) style.bold = true;
+          if (cell.isInverse()) style.inverse = true;
+          if (cell.isDim()) style.dim = true;
+          if (cur && cur.fg === style.fg && cur.bg === style.bg && cur.bold === style.bold && cur.inverse === style.inverse && cur.dim === style.dim) {
+            cur.text += ch;
+          } else {
+            cur = { ...style, text: ch };
+            segs.push(cur);
+          }
+        }
+      }
+      out.push(segs);
+    }
+    return out;
+  }
+
+  /** Keys typed while the workload pane has the keyboard. */
+  sendInput(data: string): void {
+    this.pty?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    cols = Math.max(cols, 10);
+    rows = Math.max(rows, 3);
+    if (cols === this.cols && rows === this.rows) return;
+    this.cols = cols;
+    this.rows = rows;
+    this.term.resize(cols, rows);
+    try {
+      this.pty?.resize(cols, rows);
+    } catch {
+      /* the workload is gone */
+    }
+    this.changed();
+  }
+
+  /* ---- decisions ---- */
+
+  dispatch(action: ReviewAction): void {
+    this.review = decide(this.review, action);
+    this.scheduleSave();
+    this.changed();
+  }
+
+  tally() {
+    return tally(this.review);
+  }
+
+  private observed(): Observed {
+    if (this.mode === 'review' && this.doc) return this.doc.observed;
+    return observedOf(this.rec);
+  }
+
+  /** The policy the current decisions make (undecided items denied). */
+  policy(): Policy {
+    const doc = this.doc;
+    return buildPolicy({
+      observed: this.observed(),
+      decisions: this.review.decisions,
+      argv: this.argv,
+      snapshot: this.file,
+      createdAt: doc?.createdAt ?? this.meta.createdAt,
+      mechanism: doc?.recorder?.mechanism ?? this.rec.hello?.mechanism ?? 'unknown',
+      kernel: doc?.host.kernel ?? this.rec.hello?.kernel ?? os.release(),
+      libseccompHorizon: doc?.recorder?.libseccompHorizon ?? this.rec.hello?.libseccompHorizon ?? 0,
+    });
+  }
+
+  /* ---- saving: decisions are never lost ---- */
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.save(), 300);
+  }
+
+  /** Write the snapshot: the recording so far (or the reviewed one) and every decision. */
+  save(final = false): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      if (!this.snap) return;
+      if (this.mode === 'learn' && !this.doc) {
+        const running = this.phase === 'learning' || this.phase === 'starting';
+        const doc = snapshotFromRecording(this.rec, this.meta, running && !final ? 'the session is still running' : undefined);
+        if (running && !final) doc.status = 'recording';
+        doc.decisions = this.review.decisions;
+        Object.assign(this.snap.doc, doc);
+        if (!running || final) this.doc = this.snap.doc;
+      } else if (this.doc) {
+        this.doc.decisions = this.review.decisions;
+      }
+      await this.snap.save();
+    });
+    return this.saving;
+  }
+
+  /* ---- launch for real ---- */
+
+  async launch(): Promise<void> {
+    if (this.pty) {
+      this.messages.push('the workload is still running: wait for it to end (or q) before launching for real');
+      this.changed();
+      return;
+    }
+    await this.save(true);
+    const policy = this.policy();
+    const dir = path.join(os.tmpdir(), `whittle-tui-${process.pid}`);
+    await mkdir(dir, { recursive: true });
+    const spec = path.join(dir, 'enforce.spec');
+    await writeFile(spec, enforceSpec(policy));
+    this.term.write(`\r\n\x1b[1;35m── launching for real under ${policy.syscalls.allow.length} allowed syscalls, ${policy.paths.length} path rules (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
+    const runRec = newRecording();
+    this.runSummary = 'running under the policy…';
+    await this.startTracer(['enforce', '--spec', spec, '--events', 'unix:', '--', ...this.argv], 'enforcing', undefined, runRec);
+    await this.ended;
+    await rm(dir, { recursive: true, force: true });
+    const { denials, probes } = denialsOf(runRec);
+    this.lastDenials = denials;
+    const status = runRec.exit?.setupError ? 125 : (runRec.exit?.status ?? null);
+    this.runSummary = `run for real: ${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${runRec.exit?.setupError ? ` — ${runRec.exit.setupError}` : ''}`;
+    this.term.write(`\x1b[1;35m── ${this.runSummary} ──\x1b[0m\r\n`);
+    // only what this run denied is marked: a clean run clears the marks of the last one
+    const deniedKeys = new Set(queueItems(denialsAsObserved(denials)).map((q) => q.key));
+    const cleared = this.review.items.filter((i) => i.denied && !deniedKeys.has(i.key)).map((i) => ({ ...i, denied: false }));
+    if (cleared.length) this.review = decide(this.review, { type: 'add-items', items: cleared });
+    if (denials.length) {
+      // the denials become items of this same queue, marked denied
+      const observed = denialsAsObserved(denials);
+      if (this.doc) this.doc.observed = mergeObserved(this.doc.observed, observed);
+      const fresh = queueItems(observed).map((q) => {
+        const prev = this.review.items.find((i) => i.key === q.key);
+        return prev ? { ...prev, denied: true } : q;
+      });
+      this.review = decide(this.review, { type: 'add-items', items: fresh });
+      await this.save(true);
+    }
+    this.phase = 'idle';
+    this.changed();
+  }
+
+  /* ---- export ---- */
+
+  async export(formats: string[], dir = 'profiles'): Promise<ExportOutcome[]> {
+    await this.save(true);
+    const { exporterFor } = await import('../export/registry.js');
+    const policy = this.policy();
+    const name = profileName(policy.workload.argv);
+    const out: ExportOutcome[] = [];
+    await mkdir(dir, { recursive: true });
+    for (const f of formats) {
+      try {
+        const ex = await exporterFor(f);
+        if (!ex) throw new Error(`unknown format ${f}`);
+        const ctx: import('../export/types.js').RenderContext = { name };
+        if (ex.runtimeLayer) ctx.runtime = f === 'podman' ? 'podman' : 'runc';
+        if (ex.needsBpf) ctx.bpf = await (await import('../trace/compile.js')).compileFilter(policy);
+        const main = path.join(dir, ex.defaultName(ctx));
+        ctx.output = main;
+        const r = ex.render(policy, ctx);
+        const files: string[] = [];
+        for (const a of r.artifacts) {
+          const target = a.suffix ? `${main}.${a.suffix}` : main;
+          await writeFile(target, a.content);
+          files.push(target);
+        }
+        out.push({ format: f, files, unexpressed: r.unexpressed.length, firstUnexpressed: r.unexpressed.slice(0, 3).map((u) => `${u.item}: ${u.reason}`) });
+      } catch (e) {
+        out.push({ format: f, files: [], unexpressed: 0, firstUnexpressed: [], error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  /* ---- the end ---- */
+
+  /** The workload's whole tree gets SIGTERM (SIGKILL after 3 s, by the tracer); then save. */
+  async quit(): Promise<number> {
+    for (const t of this.timers) clearInterval(t);
+    if (this.pty) {
+      try {
+        process.kill(this.pty.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      await Promise.race([this.ended, new Promise((r) => setTimeout(r, 6000))]);
+    }
+    if (this.mode === 'learn' && !this.doc) this.phase = 'idle';
+    await this.save(true);
+    this.term.dispose();
+    return 0;
+  }
+
+  /** Called when the learning tracer ended by itself (the workload's tree exited). */
+  async whenLearningEnds(): Promise<void> {
+    await this.ended;
+    if (this.mode === 'learn' && this.phase === 'learning') {
+      this.phase = 'idle';
+      this.workloadStatus = this.rec.exit?.status ?? null;
+      this.flushQueue();
+      await this.save(true);
+      this.term.write(`\r\n\x1b[1;36m── the workload ended (exit status ${this.workloadStatus ?? '?'}): review the queue, then e to export or r to run it for real ──\x1b[0m\r\n`);
+      this.changed();
+    }
+  }
+
+  /** For the status line: has the recording a hello, and which mechanism. */
+  mechanism(): string {
+    return this.doc?.recorder?.mechanism ?? this.rec.hello?.mechanism ?? '…';
+  }
+
+  keyOfSyscall = keys.syscall;
+}
