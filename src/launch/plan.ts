@@ -14,6 +14,16 @@ const writeLike = new Set<Access>(['write', 'create', 'remove', 'rename', 'link'
 /** Access kinds that make or remove a name in a directory: the directory must be writable. */
 const changesParent = new Set<Access>(['create', 'remove', 'rename', 'link']);
 
+/**
+ * Device nodes are never made by the workload (that needs mknod and CAP_MKNOD): an O_CREAT open
+ * of /dev/null (a shell's `>/dev/null`) is recorded as `create`, but it creates nothing, and
+ * widening it to its parent would bind all of the host's /dev into the view.
+ */
+function effectiveAccess(r: PathRule): Access[] {
+  if (r.pattern.startsWith('/dev/') && !r.pattern.includes('*')) return r.access.filter((a) => a !== 'create');
+  return r.access;
+}
+
 /** The fixed part of a glob: /usr/lib/** → /usr/lib, /etc/*.conf → /etc. */
 export function globRoot(pattern: string): string {
   const parts = pattern.split('/');
@@ -27,35 +37,51 @@ export function globRoot(pattern: string): string {
 
 export interface ViewEntry {
   path: string;
-  mode: 'ro' | 'rw';
+  /**
+   * rw, ro: bound from the host (read-only where only reading was accepted). stat: the workload
+   * only looked the name up or opened it (stat, a directory opened to walk from it): a directory
+   * becomes an empty directory with the host's mode and owner, holding only what else the view
+   * has beneath it (binding it would bring its whole tree); a file is bound read-only.
+   */
+  mode: 'stat' | 'ro' | 'rw';
 }
 
 /** Where the kernel's own filesystems are: never bound, made fresh (/proc) or left out. */
 const virtualRoots = ['/proc'];
 
-/** The bind mounts of a policy's view, parents first, without entries a parent already covers. */
+/** Access kinds that need no more than the name itself when it is a directory. */
+const nameOnly = new Set<Access>(['stat', 'read']);
+const strength = { stat: 0, ro: 1, rw: 2 } as const;
+
+/** The view entries of a policy, parents first, without entries a parent's bind already brings. */
 export function viewEntries(p: Policy): ViewEntry[] {
-  const want = new Map<string, 'ro' | 'rw'>();
-  const add = (where: string, mode: 'ro' | 'rw') => {
+  const want = new Map<string, ViewEntry['mode']>();
+  const add = (where: string, mode: ViewEntry['mode']) => {
     if (virtualRoots.some((v) => where === v || where.startsWith(v + '/'))) return;
     if (where === '/') return; // the whole tree is not a view
     const prev = want.get(where);
-    if (prev !== 'rw') want.set(where, mode);
+    if (prev === undefined || strength[mode] > strength[prev]) want.set(where, mode);
   };
   for (const r of p.paths) {
     if (r.action !== 'allow' || r.absent) continue;
-    const base = r.pattern.includes('*') ? globRoot(r.pattern) : r.pattern;
-    const writes = r.access.some((a) => writeLike.has(a) && a !== 'mount-target');
-    if (r.symlinkTarget !== undefined && r.access.every((a) => a === 'stat')) continue; // recreated, not bound
-    if (r.access.includes('mount-target')) add(base, 'ro');
-    else add(base, writes ? 'rw' : 'ro');
-    if (r.access.some((a) => changesParent.has(a))) add(path.posix.dirname(base), 'rw');
+    const isGlob = r.pattern.includes('*');
+    const base = isGlob ? globRoot(r.pattern) : r.pattern;
+    const access = effectiveAccess(r);
+    const writes = access.some((a) => writeLike.has(a) && a !== 'mount-target');
+    if (r.symlinkTarget !== undefined && access.every((a) => a === 'stat')) continue; // recreated, not bound
+    if (access.includes('mount-target')) add(base, 'ro');
+    else if (writes) add(base, 'rw');
+    else if (!isGlob && access.every((a) => nameOnly.has(a))) add(base, 'stat');
+    else add(base, 'ro');
+    // the names a glob matches are made beneath its fixed part, which is bound rw above
+    if (!isGlob && access.some((a) => changesParent.has(a))) add(path.posix.dirname(base), 'rw');
   }
-  const sorted = [...want.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  // code-point order: a parent sorts right before its children
+  const sorted = [...want.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: ViewEntry[] = [];
   for (const [p0, mode] of sorted) {
     // a parent bound with the same (or a stronger) mode already brings this one
-    const covered = out.some((e) => (p0 === e.path || p0.startsWith(e.path + '/')) && (e.mode === 'rw' || mode === 'ro'));
+    const covered = out.some((e) => e.mode !== 'stat' && (p0 === e.path || p0.startsWith(e.path + '/')) && strength[e.mode] >= strength[mode]);
     if (!covered) out.push({ path: p0, mode });
   }
   return out;
@@ -106,25 +132,53 @@ function parentRights(access: Access[]): string[] {
   return [...r].sort();
 }
 
-/** The Landlock rules of a policy: path → rights (merged). */
-export function landlockRules(p: Policy): Array<{ path: string; rights: string[] }> {
-  const m = new Map<string, Set<string>>();
-  const add = (where: string, rights: string[]) => {
+export interface LandlockRule {
+  path: string;
+  rights: string[];
+  /**
+   * Rights for what the workload makes at or beneath `path` (created names, the files it
+   * creates, a glob's matches): Landlock rules hang on inodes, so a name made during the run can
+   * only get its rights from a directory that exists when the rules are made. The tracer puts
+   * them on `path`, or, when `path` does not exist yet, on its nearest existing parent (never /).
+   */
+  beneath: boolean;
+}
+
+/** The Landlock rules of a policy: (path, exact or beneath) → rights (merged). */
+export function landlockRules(p: Policy): LandlockRule[] {
+  const m = new Map<string, { path: string; beneath: boolean; rights: Set<string> }>();
+  const add = (where: string, rights: string[], beneath: boolean) => {
     if (!rights.length) return;
-    const s = m.get(where) ?? new Set<string>();
-    for (const x of rights) s.add(x);
-    m.set(where, s);
+    const k = `${beneath ? 'b' : 'e'}\0${where}`;
+    const e = m.get(k) ?? { path: where, beneath, rights: new Set<string>() };
+    for (const x of rights) e.rights.add(x);
+    m.set(k, e);
   };
   for (const r of p.paths) {
     if (r.action !== 'allow') continue;
+    const access = effectiveAccess(r);
     const isGlob = r.pattern.includes('*');
-    if (r.absent && !r.access.some((a) => changesParent.has(a))) continue; // nothing there to grant rights on
-    const base = isGlob ? globRoot(r.pattern) : r.pattern;
-    add(base, landlockRights(r.access, isGlob));
-    const pr = parentRights(r.access);
-    if (pr.length) add(path.posix.dirname(base), pr);
+    const creates = access.some((a) => changesParent.has(a));
+    if (r.absent && !creates) continue; // nothing there to grant rights on
+    const own = landlockRights(access, isGlob);
+    const pr = parentRights(access);
+    if (isGlob) {
+      // the names a glob matches live beneath its fixed part: everything goes there
+      add(globRoot(r.pattern), [...own, ...pr], true);
+      continue;
+    }
+    const parent = path.posix.dirname(r.pattern);
+    if (access.includes('create')) {
+      // what the workload creates is a new inode: its rights come from its directory
+      add(parent, [...own, ...pr], true);
+    } else {
+      add(r.pattern, own, false);
+      if (pr.length) add(parent, pr, true);
+    }
   }
-  return [...m].map(([p0, s]) => ({ path: p0, rights: [...s].sort() })).sort((a, b) => a.path.localeCompare(b.path));
+  return [...m.values()]
+    .map((e) => ({ path: e.path, beneath: e.beneath, rights: [...e.rights].sort() }))
+    .sort((a, b) => a.path.localeCompare(b.path) || Number(a.beneath) - Number(b.beneath));
 }
 
 /** Does the policy let the workload reach the network (an inet family)? */
@@ -152,6 +206,6 @@ export function enforceSpec(p: Policy, o: EnforceOptions = {}): string {
       if (['mount', 'remount'].includes(m.op) && m.fstype) out.push(`mount ${m.fstype} ${m.source || 'none'} ${m.target} ${m.flags || '-'}`);
     }
   }
-  for (const r of landlockRules(p)) out.push(`landlock ${r.path} ${r.rights.join(',')}`);
+  for (const r of landlockRules(p)) out.push(`${r.beneath ? 'landlock-beneath' : 'landlock'} ${r.path} ${r.rights.join(',')}`);
   return out.join('\n') + '\n';
 }

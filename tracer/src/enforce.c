@@ -46,7 +46,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum view_kind { VIEW_RO, VIEW_RW };
+/* VIEW_STAT: the workload only looked the name up: a directory becomes an empty directory with
+ * the host's mode and owner (binding it would bring its whole tree), a file is bound read-only. */
+enum view_kind { VIEW_STAT, VIEW_RO, VIEW_RW };
 
 struct view_entry {
 	char *path;
@@ -159,7 +161,10 @@ static void read_plan(const char *file) {
 			if (sscanf(rest, "%7s %n", kind, &off) < 1 || !rest[off]) die(NULL, "bad view line %d", lineno);
 			plan.views = xrealloc(plan.views, (plan.nviews + 1) * sizeof *plan.views);
 			plan.views[plan.nviews].path = xstrdup(rest + off);
-			plan.views[plan.nviews].kind = !strcmp(kind, "rw") ? VIEW_RW : VIEW_RO;
+			if (!strcmp(kind, "rw")) plan.views[plan.nviews].kind = VIEW_RW;
+			else if (!strcmp(kind, "ro")) plan.views[plan.nviews].kind = VIEW_RO;
+			else if (!strcmp(kind, "stat")) plan.views[plan.nviews].kind = VIEW_STAT;
+			else die("whittle writes this file: rebuild both from one checkout", "unknown view kind %s (line %d)", kind, lineno);
 			plan.nviews++;
 			plan.have_view = true;
 		} else if (!strcmp(kw, "view-root")) {
@@ -184,7 +189,7 @@ static void read_plan(const char *file) {
 			for (char *t = strtok(flags, "|,"); t; t = strtok(NULL, "|,")) fl |= mount_flag(t);
 			plan.mounts[plan.nmounts].flags = fl;
 			plan.nmounts++;
-		} else if (!strcmp(kw, "landlock")) {
+		} else if (!strcmp(kw, "landlock") || !strcmp(kw, "landlock-beneath")) {
 			char *t = strrchr(rest, ' ');
 			if (!t) die(NULL, "bad landlock line %d", lineno);
 			uint64_t bits;
@@ -193,6 +198,7 @@ static void read_plan(const char *file) {
 			plan.ll = xrealloc(plan.ll, (plan.nll + 1) * sizeof *plan.ll);
 			plan.ll[plan.nll].path = xstrndup(rest, (size_t)(t - rest));
 			plan.ll[plan.nll].access = bits;
+			plan.ll[plan.nll].beneath = !strcmp(kw, "landlock-beneath");
 			plan.nll++;
 		} else {
 			die("whittle writes this file: rebuild both from one checkout", "unknown enforce spec line %d: %s", lineno, line);
@@ -204,6 +210,14 @@ static void read_plan(const char *file) {
 	FILE *fs = fmemopen(plan.filter_spec.data, plan.filter_spec.len, "r");
 	if (!fs || !filter_build(fs, &plan.prog, err, sizeof err)) die("the policy's syscall part is invalid", "%s", err);
 	fclose(fs);
+}
+
+/* The first mount-changing syscall the policy allows, or NULL. */
+static const char *workload_may_mount(void) {
+	static const char *const calls[] = {"mount", "umount2", "umount", "pivot_root", "move_mount", "fsmount", "mount_setattr", "open_tree"};
+	for (size_t i = 0; i < ARRAY_LEN(calls); i++)
+		if (strmap_get(&plan.allowed, calls[i])) return calls[i];
+	return NULL;
 }
 
 /* ---- the child's side ---- */
@@ -256,6 +270,14 @@ static void build_view(const char *root) {
 		}
 		char target[8192];
 		snprintf(target, sizeof target, "%s%s", root, p);
+		if (S_ISDIR(st.st_mode) && plan.views[i].kind == VIEW_STAT) {
+			struct stat tst;
+			if (stat(target, &tst) == 0) continue; /* already there (under a bind) */
+			mkdirs(target);
+			if (chmod(target, st.st_mode & 07777) < 0 || chown(target, st.st_uid, st.st_gid) < 0)
+				session_child_note("cannot give %s its owner and mode in the view: %s", p, strerror(errno));
+			continue;
+		}
 		if (S_ISDIR(st.st_mode)) mkdirs(target);
 		else touch_parent_and_file(target);
 		if (mount(p, target, NULL, MS_BIND | MS_REC, NULL) < 0) {
@@ -285,10 +307,30 @@ static void build_view(const char *root) {
 		mkdirs(p);
 		if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) session_child_note("cannot mount /proc in the view: %s", strerror(errno));
 	}
+	struct stat root_st;
+	if (stat(root, &root_st) < 0) session_child_fail("the view's root %s: %s", root, strerror(errno));
 	for (size_t i = 0; i < plan.nmounts; i++) {
 		char t[8192];
 		snprintf(t, sizeof t, "%s%s", root, plan.mounts[i].target);
-		mkdirs(t);
+		struct stat st;
+		if (stat(t, &st) < 0) {
+			/* Make the mount point only on the view's own tmpfs: under a bind mount that
+			 * would change the host's filesystem (e.g. a temp dir a previous run made). */
+			char anc[8192];
+			snprintf(anc, sizeof anc, "%s", t);
+			struct stat ast = {0};
+			for (char *slash; (slash = strrchr(anc, '/')) && slash > anc;) {
+				*slash = 0;
+				if (stat(anc, &ast) == 0) break;
+			}
+			if (ast.st_dev != root_st.st_dev) {
+				session_child_note("the accepted mount of %s on %s was not made: %s does not exist, and making it would change the "
+						   "host's filesystem",
+						   plan.mounts[i].fstype, plan.mounts[i].target, plan.mounts[i].target);
+				continue;
+			}
+			mkdirs(t);
+		}
 		if (mount(plan.mounts[i].source, t, plan.mounts[i].fstype, plan.mounts[i].flags, NULL) < 0)
 			session_child_note("the accepted mount of %s on %s failed: %s", plan.mounts[i].fstype, plan.mounts[i].target, strerror(errno));
 	}
@@ -331,15 +373,15 @@ static void child_sandbox(struct session *s, void *vctx) {
 	int flags = CLONE_NEWNS | (plan.net_none ? CLONE_NEWNET : 0);
 	if (unshare(flags) < 0) session_child_fail("unshare(%s) failed: %s", plan.net_none ? "mount, network" : "mount", strerror(errno));
 	if (plan.have_view) build_view(c->view_root);
-	if (plan.nll) {
-		if (landlock_abi_used > 0) {
-			size_t skipped = 0;
-			char err[256];
-			if (landlock_apply(plan.ll, plan.nll, landlock_abi_used, &skipped, err, sizeof err) < 0)
-				session_child_note("Landlock was not applied: %s (the mount view and seccomp still enforce)", err);
-			else if (skipped)
-				session_child_note("%zu Landlock rule(s) were skipped: their paths are not in the view", skipped);
-		}
+	if (plan.nll && landlock_abi_used > 0) {
+		size_t skipped = 0;
+		char err[256], names[512];
+		if (landlock_apply(plan.ll, plan.nll, landlock_abi_used, &skipped, names, sizeof names, err, sizeof err) < 0)
+			session_child_note("Landlock was not applied: %s (the mount view and seccomp still enforce)", err);
+		else if (skipped)
+			session_child_note("%zu Landlock rule(s) were skipped, their paths are not in the sandbox's view (%s%s): what the rules "
+					   "would have allowed there is denied",
+					   skipped, names, skipped > 3 ? ", …" : "");
 	}
 	drop_caps();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) session_child_fail("no_new_privs: %s", strerror(errno));
@@ -444,6 +486,10 @@ int enforce_main(int argc, char **argv) {
 	s.on_child_note = on_note;
 	session_resolve_command(&s);
 	landlock_abi_used = plan.nll ? landlock_abi() : 0;
+	/* Landlock forbids every mount, umount and pivot_root to the threads it restricts: with
+	 * the workload's own mounts accepted, Landlock would break them, so it is left out. */
+	const char *mounter = landlock_abi_used > 0 ? workload_may_mount() : NULL;
+	if (mounter) landlock_abi_used = 0;
 
 	int err = audit_open(o.rcvbuf, on_record, NULL);
 	if (err) die("run whittle as root (CAP_AUDIT_READ) in the initial network namespace", "cannot read seccomp denial records: %s", strerror(-err));
@@ -463,7 +509,11 @@ int enforce_main(int argc, char **argv) {
 	emit_end();
 	emit_flush();
 	if (why) warnx("path and capability denials cannot be seen (%s): seccomp denials still are", why);
-	if (plan.nll && landlock_abi_used == 0)
+	if (mounter)
+		warnx("Landlock is not applied: the policy lets the workload mount (%s), which Landlock forbids to the processes it "
+		      "restricts; paths are enforced by the sandbox's mount view only",
+		      mounter);
+	else if (plan.nll && landlock_abi_used == 0)
 		warnx("Landlock is not available on this kernel%s: paths are enforced by the sandbox's mount view only", o.simulate_missing && strstr(o.simulate_missing, "landlock") ? " (simulated)" : "");
 
 	struct enforce_ctx ctx;

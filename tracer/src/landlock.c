@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -72,8 +73,28 @@ bool landlock_parse_rights(const char *list, uint64_t *out, char *bad, size_t ba
 	return ok;
 }
 
-int landlock_apply(const struct ll_rule *rules, size_t n, int abi, size_t *skipped, char *err, size_t errlen) {
+/* The nearest existing parent of a path that does not exist (never "/"): fd, or -1. */
+static int open_nearest_parent(const char *path) {
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (;;) {
+		char *slash = strrchr(buf, '/');
+		if (!slash || slash == buf) return -1;
+		*slash = 0;
+		int fd = open(buf, O_PATH | O_CLOEXEC);
+		if (fd >= 0) return fd;
+		if (errno != ENOENT) return -1;
+	}
+}
+
+#define LL_FILE_RIGHTS                                                                                                                   \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |        \
+	 LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+int landlock_apply(const struct ll_rule *rules, size_t n, int abi, size_t *skipped, char *skipped_names, size_t namelen, char *err,
+		   size_t errlen) {
 	*skipped = 0;
+	if (namelen) skipped_names[0] = 0;
 	if (abi <= 0) {
 		snprintf(err, errlen, "Landlock is not available");
 		return -ENOSYS;
@@ -88,21 +109,34 @@ int landlock_apply(const struct ll_rule *rules, size_t n, int abi, size_t *skipp
 	}
 	for (size_t i = 0; i < n; i++) {
 		int fd = open(rules[i].path, O_PATH | O_CLOEXEC);
-		if (fd < 0) {
+		if (fd < 0 && rules[i].beneath && errno == ENOENT) fd = open_nearest_parent(rules[i].path);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0) close(fd);
+			size_t l = strlen(skipped_names);
+			if (*skipped < 3 && l + 3 < namelen) snprintf(skipped_names + l, namelen - l, "%s%s", l ? ", " : "", rules[i].path);
 			(*skipped)++;
 			continue;
 		}
-		struct landlock_path_beneath_attr pb = {.allowed_access = rules[i].access & handled, .parent_fd = fd};
-		/* A rule on a file may only carry file rights: retry with those when refused. */
+		uint64_t access = rules[i].access & handled;
+		if (!S_ISDIR(st.st_mode)) {
+			/* a rule on a file may only carry file rights */
+			access &= LL_FILE_RIGHTS;
+		} else if (!rules[i].beneath) {
+			/* an exact rule on a directory: opening it for reading is READ_DIR; file rights
+			 * would reach every file beneath it, which is not what was accepted */
+			if (access & LANDLOCK_ACCESS_FS_READ_FILE) access |= LANDLOCK_ACCESS_FS_READ_DIR;
+			access &= ~(uint64_t)LL_FILE_RIGHTS;
+		}
+		if (!access) {
+			close(fd);
+			continue;
+		}
+		struct landlock_path_beneath_attr pb = {.allowed_access = access, .parent_fd = fd};
 		if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
-			if (errno == EINVAL) {
-				/* a file: keep the rights that apply to files */
-				pb.allowed_access &= LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
-						     LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
-				if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) (*skipped)++;
-			} else {
-				(*skipped)++;
-			}
+			size_t l = strlen(skipped_names);
+			if (*skipped < 3 && l + 3 < namelen) snprintf(skipped_names + l, namelen - l, "%s%s (%s)", l ? ", " : "", rules[i].path, strerror(errno));
+			(*skipped)++;
 		}
 		close(fd);
 	}
