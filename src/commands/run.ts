@@ -4,12 +4,14 @@
  * denial while it runs, and write a report. Exit status: the workload's (121 with --strict when
  * it exited 0 but denials happened; 125 when whittle could not build the sandbox).
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { enforceSpec } from '../launch/plan.js';
+import { enforceSpec, viewEntries } from '../launch/plan.js';
+import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import { loadPolicy } from '../store/policy-file.js';
 import { SnapshotFile } from '../store/snapshot.js';
@@ -35,6 +37,37 @@ export interface RunResult {
   report: RunReport;
 }
 
+/**
+ * Was a path the workload got ENOENT for hidden by the sandbox's view? Only a name outside the
+ * view's binds can be: inside one, the workload sees the host's own directory, and its ENOENT is
+ * the truth (a file it has not made yet, say). Outside them, a name that exists on the host (as
+ * it is, or with its symlinks resolved) was left out by the policy. Answers are kept: the first
+ * look is the one closest to when the workload asked.
+ */
+export function hiddenByView(policy: Policy): (p: string) => boolean {
+  const binds = viewEntries(policy).filter((v) => v.mode !== 'stat').map((v) => v.path);
+  const named = new Set(viewEntries(policy).map((v) => v.path));
+  const inView = (p: string) => named.has(p) || p === '/proc' || p.startsWith('/proc/') || binds.some((b) => p === b || p.startsWith(b + '/'));
+  const memo = new Map<string, boolean>();
+  return (p: string) => {
+    let v = memo.get(p);
+    if (v === undefined) {
+      v = false;
+      if (p.startsWith('/') && !inView(p) && existsSync(p)) {
+        let real = p;
+        try {
+          real = realpathSync(p);
+        } catch {
+          /* raced away: keep the name as it is */
+        }
+        v = !inView(real);
+      }
+      memo.set(p, v);
+    }
+    return v;
+  };
+}
+
 /** Run and return the report (used by run and verify). */
 export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (!o.profile) throw new InputError('say which policy to enforce: --profile FILE', 'FILE is a snapshot (its decisions) or an exported *.whittle.json');
@@ -50,6 +83,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'whittle-run-'));
   const specFile = path.join(dir, 'enforce.spec');
   await writeFile(specFile, enforceSpec(policy));
+  const hidden = hiddenByView(policy);
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -67,8 +101,9 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
         if (e.type === 'item' && !seen.has(e.id)) {
           seen.add(e.id);
           // stream denials as they happen
-          const now = denialsOf(rec).denials.find((d) => d.first.t === e.t);
-          if (now && !o.quiet) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(now)}\n`);
+          const it = rec.items.get(e.id);
+          const c = it ? classifyItem(it, { hidden }) : null;
+          if (c && 'denial' in c && !o.quiet) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(c.denial)}\n`);
         }
       },
       (e) => warnings.push(`unreadable tracer line: ${e.message}`),
@@ -90,7 +125,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     process.off('SIGHUP', stop);
     await rm(dir, { recursive: true, force: true });
   }
-  const { denials, probes } = denialsOf(rec);
+  const { denials, probes } = denialsOf(rec, { hidden });
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
   const report: RunReport = {
     kind: 'whittle-run-report',

@@ -15,6 +15,8 @@ export interface Denial {
   path?: string;
   access?: string;
   family?: string;
+  /** ENOENT because the sandbox's view left the path out (it exists outside the sandbox) */
+  hidden?: boolean;
   count: number;
   first: FirstSighting;
 }
@@ -53,30 +55,49 @@ function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string })
   return f;
 }
 
+export interface DenialOptions {
+  /**
+   * For a path the workload was told does not exist (ENOENT): does it exist outside the sandbox
+   * and was it left out of the sandbox's view? Then the view hid it, and that is a denial (the
+   * policy does not give the workload that path). Without it, ENOENT is never a denial.
+   */
+  hidden?: (path: string) => boolean;
+}
+
+type RunItem = Recording['items'] extends Map<number, infer T> ? T : never;
+
+/** What one item of an enforce session is: a denial, a probe answered ENOSYS, or neither. */
+export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Denial } | { probe: Probe } | null {
+  switch (it.kind) {
+    case 'denied':
+      if (it.class === 'probe') return { probe: { name: it.name ?? `syscall#${it.nr}`, arch: it.arch, count: it.count } };
+      if (it.class === 'syscall') return { denial: { kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it) } };
+      return null;
+    case 'path':
+      if (it.result === 'EACCES' || it.result === 'EPERM' || (it.result === 'ENOENT' && o.hidden?.(it.path)))
+        return { denial: { kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it), ...(it.result === 'ENOENT' ? { hidden: true } : {}) } };
+      return null;
+    case 'net':
+      if (it.result === 'EAFNOSUPPORT' || it.result === 'EPERM' || it.result === 'EACCES')
+        return { denial: { kind: 'family', name: it.op, errno: it.result, family: it.family, count: it.count, first: firstOf(it) } };
+      return null;
+    case 'cap':
+      if (!it.granted && it.class === 'required') return { denial: { kind: 'capability', name: it.name, errno: 'EPERM', count: it.count, first: firstOf(it) } };
+      return null;
+    default:
+      return null;
+  }
+}
+
 /** Denials and probes from an enforce session's items. */
-export function denialsOf(rec: Recording): { denials: Denial[]; probes: Probe[] } {
+export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Denial[]; probes: Probe[] } {
   const denials: Denial[] = [];
   const probes: Probe[] = [];
   for (const it of rec.items.values()) {
-    switch (it.kind) {
-      case 'denied':
-        if (it.class === 'probe') probes.push({ name: it.name ?? `syscall#${it.nr}`, arch: it.arch, count: it.count });
-        else if (it.class === 'syscall') denials.push({ kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it) });
-        break;
-      case 'path':
-        if (it.result === 'EACCES' || it.result === 'EPERM')
-          denials.push({ kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it) });
-        break;
-      case 'net':
-        if (it.result === 'EAFNOSUPPORT' || it.result === 'EPERM' || it.result === 'EACCES')
-          denials.push({ kind: 'family', name: it.op, errno: it.result, family: it.family, count: it.count, first: firstOf(it) });
-        break;
-      case 'cap':
-        if (!it.granted && it.class === 'required') denials.push({ kind: 'capability', name: it.name, errno: 'EPERM', count: it.count, first: firstOf(it) });
-        break;
-      default:
-        break;
-    }
+    const c = classifyItem(it, o);
+    if (!c) continue;
+    if ('denial' in c) denials.push(c.denial);
+    else probes.push(c.probe);
   }
   // a socket() refused for its family shows up twice (the filter's record and the probe's
   // record with the family): keep the one that names the family
@@ -93,7 +114,7 @@ export function describeDenial(d: Denial): string {
     case 'family':
       return `socket family ${d.family} (${d.name}) → ${d.errno}${who}`;
     case 'path':
-      return `${d.access} ${d.path} (${d.name}) → ${d.errno}${who}`;
+      return `${d.access} ${d.path} (${d.name}) → ${d.errno}${d.hidden ? ' (not in the sandbox\'s view)' : ''}${who}`;
     case 'capability':
       return `capability ${d.name} refused${who}`;
   }
@@ -111,7 +132,9 @@ export function denialsAsObserved(denials: Denial[]): Observed {
         out.syscalls.push({ name: d.name, arch: (d.arch ?? 'x86_64') as 'x86_64', nr: -1, count: d.count, first: d.first, denied: true });
         break;
       case 'path':
-        out.paths.push({ path: d.path!, access: d.access as never, result: d.errno, count: d.count, first: d.first, denied: true });
+        // a path the view hid exists: recording its ENOENT would make the next policy treat
+        // it as absent (allowed but never bound), so what it needs is recorded as found
+        out.paths.push({ path: d.path!, access: d.access as never, result: d.hidden ? 'ok' : d.errno, count: d.count, first: d.first, denied: true });
         break;
       case 'family':
         out.network.push({ family: d.family!, type: null, op: 'socket', port: null, result: d.errno, count: d.count, first: d.first, denied: true });

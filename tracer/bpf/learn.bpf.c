@@ -23,7 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 target_cgid = 0;
 const volatile __u64 wake_bytes = 1 << 20; /* wake the reader when this much is waiting */
 const volatile __u8 record_calls = 1;      /* 0: only counts, tree and capabilities */
-/* enforce: only calls that failed with EACCES or EPERM, and refused capabilities; no counts */
+/* enforce: only calls that failed with EACCES, EPERM, EAFNOSUPPORT or (path calls) ENOENT, and refused
+ * capabilities; no counts */
 const volatile __u8 denials_only = 0;
 /* Set when the workload creates cgroups below its own. */
 __u8 has_subcgroups = 0;
@@ -436,8 +437,10 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 		nr &= ~X32_BIT;
 	}
 	if (denials_only) {
-		/* EAFNOSUPPORT too: the family a socket() was refused, which the kernel record lacks */
-		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */) return 0;
+		/* EAFNOSUPPORT too: the family a socket() was refused, which the kernel record lacks;
+		 * ENOENT of a path call: a path the sandbox's view left out looks absent (user space
+		 * keeps only the names that exist outside the sandbox) */
+		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */ && ret != -2 /* ENOENT */) return 0;
 	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;
