@@ -44,7 +44,14 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   const version = useController(ctrl);
   const { exit } = useApp();
   const { columns, rows: termRows } = useTerminalSize();
-  const [focus, setFocus] = useState<'queue' | 'workload'>('queue');
+  const [focus, setFocusState] = useState<'queue' | 'workload'>('queue');
+  // Keys come in chunks ("\tls\r" when typed fast, or pasted): the part of a chunk after tab
+  // belongs to the workload, the part after Ctrl-] to the queue, so focus is read from here.
+  const focusRef = useRef<'queue' | 'workload'>('queue');
+  const setFocus = useCallback((f: 'queue' | 'workload') => {
+    focusRef.current = f;
+    setFocusState(f);
+  }, []);
   const [cursor, setCursorState] = useState(0);
   const cursorRef = useRef(0);
   // like the modal: several keys in one read must each see where the one before moved
@@ -98,18 +105,20 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
     exit();
   }, [ctrl, exit, onExit, quitting]);
 
-  // keys for the workload pane: everything goes to it, but Ctrl-] comes back
+  // keys for the workload pane: everything goes to it, but Ctrl-] comes back (and what follows
+  // it in the same chunk is for the queue)
   const forward = useCallback(
     (data: string) => {
       const i = data.indexOf('\x1d');
       if (i >= 0) {
         if (i > 0) ctrl.sendInput(data.slice(0, i));
         setFocus('queue');
+        if (i + 1 < data.length) onQueueDataRef.current(data.slice(i + 1));
         return;
       }
       ctrl.sendInput(data);
     },
-    [ctrl],
+    [ctrl, setFocus],
   );
   useRawInput(forward, focus === 'workload');
 
@@ -278,12 +287,18 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   // once ("\x1b[Bg" is Down then g), and each must see what the one before it did.
   const onQueueData = useCallback(
     (data: string) => {
-      for (const k of parseKeys(data)) handleKeyRef.current(k.input, k);
+      const ks = parseKeys(data);
+      for (let i = 0; i < ks.length; i++) {
+        if (focusRef.current === 'workload') return forward(ks.slice(i).map((k) => k.raw).join(''));
+        handleKeyRef.current(ks[i]!.input, ks[i]!);
+      }
     },
-    [],
+    [forward],
   );
   const handleKeyRef = useRef(handleKey);
   handleKeyRef.current = handleKey;
+  const onQueueDataRef = useRef(onQueueData);
+  onQueueDataRef.current = onQueueData;
   useRawInput(onQueueData, focus === 'queue');
 
   const title = `review queue — ${t.undecided} to decide of ${t.total}`;

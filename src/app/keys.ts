@@ -21,11 +21,13 @@ export interface KeyPress {
   /** Ctrl with a letter: input is the letter. */
   ctrl: boolean;
   meta: boolean;
+  /** The bytes this key came as (to pass on to the workload when the keyboard moves to it). */
+  raw: string;
 }
 
 const none = (): KeyPress => ({
   input: '', upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false,
-  return: false, escape: false, tab: false, backspace: false, delete: false, ctrl: false, meta: false,
+  return: false, escape: false, tab: false, backspace: false, delete: false, ctrl: false, meta: false, raw: '',
 });
 
 const csi: Record<string, Partial<KeyPress>> = {
@@ -40,7 +42,15 @@ const csi: Record<string, Partial<KeyPress>> = {
 export function parseKeys(data: string): KeyPress[] {
   const out: KeyPress[] = [];
   let i = 0;
+  let start = 0;
+  // each key remembers the bytes it was cut from
+  const mark = () => {
+    const last = out[out.length - 1];
+    if (last && !last.raw) last.raw = data.slice(start, i);
+    start = i;
+  };
   while (i < data.length) {
+    mark();
     const ch = data[i]!;
     if (ch === '\x1b') {
       const next = data[i + 1];
@@ -78,5 +88,6 @@ export function parseKeys(data: string): KeyPress[] {
     }
     i++;
   }
+  mark();
   return out;
 }

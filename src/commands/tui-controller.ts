@@ -328,16 +328,19 @@ export class TuiController {
   }
 
   /** Write the snapshot: the recording so far (or the reviewed one) and every decision. */
-  save(final = false): Promise<void> {
+  save(): Promise<void> {
     this.saving = this.saving.then(async () => {
       if (!this.snap) return;
       if (this.mode === 'learn' && !this.doc) {
+        // While the workload runs, the file says so; the recording is frozen into the snapshot
+        // only once the session is over (saving for an export mid-run must not freeze it, or
+        // everything recorded after it would be lost and the snapshot left "incomplete").
         const running = this.phase === 'learning' || this.phase === 'starting';
-        const doc = snapshotFromRecording(this.rec, this.meta, running && !final ? 'the session is still running' : undefined);
-        if (running && !final) doc.status = 'recording';
+        const doc = snapshotFromRecording(this.rec, this.meta, running ? 'the session is still running' : undefined);
+        if (running) doc.status = 'recording';
         doc.decisions = this.review.decisions;
         Object.assign(this.snap.doc, doc);
-        if (!running || final) this.doc = this.snap.doc;
+        if (!running) this.doc = this.snap.doc;
       } else if (this.doc) {
         this.doc.decisions = this.review.decisions;
       }
@@ -354,7 +357,7 @@ export class TuiController {
       this.changed();
       return;
     }
-    await this.save(true);
+    await this.save();
     const policy = this.policy();
     const dir = path.join(os.tmpdir(), `whittle-tui-${process.pid}`);
     await mkdir(dir, { recursive: true });
@@ -384,7 +387,7 @@ export class TuiController {
         return prev ? { ...prev, denied: true } : q;
       });
       this.review = decide(this.review, { type: 'add-items', items: fresh });
-      await this.save(true);
+      await this.save();
     }
     this.phase = 'idle';
     this.changed();
@@ -393,7 +396,7 @@ export class TuiController {
   /* ---- export ---- */
 
   async export(formats: string[], dir = 'profiles'): Promise<ExportOutcome[]> {
-    await this.save(true);
+    await this.save();
     const { exporterFor } = await import('../export/registry.js');
     const policy = this.policy();
     const name = profileName(policy.workload.argv);
@@ -437,7 +440,7 @@ export class TuiController {
       await Promise.race([this.ended, new Promise((r) => setTimeout(r, 6000))]);
     }
     if (this.mode === 'learn' && !this.doc) this.phase = 'idle';
-    await this.save(true);
+    await this.save();
     this.term.dispose();
     return 0;
   }
@@ -449,7 +452,7 @@ export class TuiController {
       this.phase = 'idle';
       this.workloadStatus = this.rec.exit?.status ?? null;
       this.flushQueue();
-      await this.save(true);
+      await this.save();
       this.term.write(`\r\n\x1b[1;36m── the workload ended (exit status ${this.workloadStatus ?? '?'}): review the queue, then e to export or r to run it for real ──\x1b[0m\r\n`);
       this.changed();
     }
