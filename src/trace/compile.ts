@@ -10,10 +10,16 @@ import { tracerPath } from './tracer-process.js';
 
 /** Highest syscall number a filter distinguishes; everything above is ENOSYS. */
 const MAX_NR = 1023;
+/**
+ * The highest number an ABI's block of the stub sees: on x86_64 the numbers from 0x40000000 up are
+ * x32 calls (refused as a foreign ABI before the ranges); i386 has no such split.
+ */
+const TOP_NR: Record<SyscallArch, number> = { x86_64: 0x3fffffff, x86: 0xffffffff };
 
 /**
  * Numbers with no syscall behind them on an ABI (holes, obsolete calls the kernel answers ENOSYS
- * itself) and numbers above the horizon, except the allowed ones: as [first, last] ranges.
+ * itself), numbers above the horizon and every number above the table, except the allowed ones:
+ * as [first, last] ranges.
  */
 export function enosysRanges(arch: SyscallArch, horizon: number, allowedNumbers: Set<number>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -27,6 +33,11 @@ export function enosysRanges(arch: SyscallArch, horizon: number, allowedNumbers:
       start = -1;
     }
   }
+  // No kernel has a syscall above the table: those numbers get ENOSYS too (as from the kernel),
+  // not the default errno.
+  const last = out.at(-1);
+  if (last && last[1] === MAX_NR) last[1] = TOP_NR[arch];
+  else out.push([MAX_NR + 1, TOP_NR[arch]]);
   return out;
 }
 
