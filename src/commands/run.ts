@@ -45,11 +45,13 @@ export interface RunResult {
  * look is the one closest to when the workload asked.
  */
 export function hiddenByView(policy: Policy): (p: string) => boolean {
-  const binds = viewEntries(policy).filter((v) => v.mode !== 'stat').map((v) => v.path);
+  const binds = viewEntries(policy).filter((v) => v.mode === 'ro' || v.mode === 'rw').map((v) => v.path);
   const named = new Set(viewEntries(policy).map((v) => v.path));
   const inView = (p: string) => named.has(p) || p === '/proc' || p.startsWith('/proc/') || binds.some((b) => p === b || p.startsWith(b + '/'));
   const memo = new Map<string, boolean>();
-  return (p: string) => {
+  return (p0: string) => {
+    // /proc/self/root is the sandbox's root: the name beneath it is the one to look at
+    const p = p0.replace(/^\/proc\/(?:self|\d+)\/root(?=\/)/, '');
     let v = memo.get(p);
     if (v === undefined) {
       v = false;
@@ -83,7 +85,8 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'whittle-run-'));
   const specFile = path.join(dir, 'enforce.spec');
   await writeFile(specFile, enforceSpec(policy));
-  const hidden = hiddenByView(policy);
+  const allowed = new Set(policy.syscalls.allow);
+  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name) };
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -102,7 +105,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
           seen.add(e.id);
           // stream denials as they happen
           const it = rec.items.get(e.id);
-          const c = it ? classifyItem(it, { hidden }) : null;
+          const c = it ? classifyItem(it, denialOptions) : null;
           if (c && 'denial' in c && !o.quiet) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(c.denial)}\n`);
         }
       },
@@ -125,7 +128,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     process.off('SIGHUP', stop);
     await rm(dir, { recursive: true, force: true });
   }
-  const { denials, probes } = denialsOf(rec, { hidden });
+  const { denials, probes } = denialsOf(rec, denialOptions);
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
   const report: RunReport = {
     kind: 'whittle-run-report',

@@ -38,12 +38,17 @@ export function globRoot(pattern: string): string {
 export interface ViewEntry {
   path: string;
   /**
-   * rw, ro: bound from the host (read-only where only reading was accepted). stat: the workload
+   * rw, ro: bound from the host (read-only where only reading was accepted). open: the workload
    * only looked the name up or opened it (stat, a directory opened to walk from it): a directory
    * becomes an empty directory with the host's mode and owner, holding only what else the view
-   * has beneath it (binding it would bring its whole tree); a file is bound read-only.
+   * has beneath it (binding it would bring its whole tree); a file is bound read-only. stat: the
+   * same for a directory; a file becomes a stand-in with the host's size, mode, owner and times
+   * and nothing but zeros in it (its content was never read). list: the
+   * workload listed a directory: it becomes a directory of the same names, each an empty
+   * stand-in with no permissions (a directory, a symlink to the same target, or an empty
+   * file), and only what else the view has beneath it is real.
    */
-  mode: 'stat' | 'ro' | 'rw';
+  mode: 'stat' | 'open' | 'list' | 'ro' | 'rw';
 }
 
 /** Where the kernel's own filesystems are: never bound, made fresh (/proc) or left out. */
@@ -51,7 +56,7 @@ const virtualRoots = ['/proc'];
 
 /** Access kinds that need no more than the name itself when it is a directory. */
 const nameOnly = new Set<Access>(['stat', 'read']);
-const strength = { stat: 0, ro: 1, rw: 2 } as const;
+const strength = { stat: 0, open: 1, list: 2, ro: 3, rw: 4 } as const;
 
 /** The view entries of a policy, parents first, without entries a parent's bind already brings. */
 export function viewEntries(p: Policy): ViewEntry[] {
@@ -71,7 +76,9 @@ export function viewEntries(p: Policy): ViewEntry[] {
     if (r.symlinkTarget !== undefined && access.every((a) => a === 'stat')) continue; // recreated, not bound
     if (access.includes('mount-target')) add(base, 'ro');
     else if (writes) add(base, 'rw');
-    else if (!isGlob && access.every((a) => nameOnly.has(a))) add(base, 'stat');
+    else if (!isGlob && access.every((a) => a === 'stat')) add(base, 'stat');
+    else if (!isGlob && access.every((a) => nameOnly.has(a))) add(base, 'open');
+    else if (!isGlob && access.every((a) => nameOnly.has(a) || a === 'readdir')) add(base, 'list');
     else add(base, 'ro');
     // the names a glob matches are made beneath its fixed part, which is bound rw above
     if (!isGlob && access.some((a) => changesParent.has(a))) add(path.posix.dirname(base), 'rw');
@@ -81,7 +88,7 @@ export function viewEntries(p: Policy): ViewEntry[] {
   const out: ViewEntry[] = [];
   for (const [p0, mode] of sorted) {
     // a parent bound with the same (or a stronger) mode already brings this one
-    const covered = out.some((e) => e.mode !== 'stat' && (p0 === e.path || p0.startsWith(e.path + '/')) && strength[e.mode] >= strength[mode]);
+    const covered = out.some((e) => (e.mode === 'ro' || e.mode === 'rw') && (p0 === e.path || p0.startsWith(e.path + '/')) && strength[e.mode] >= strength[mode]);
     if (!covered) out.push({ path: p0, mode });
   }
   return out;
@@ -119,6 +126,9 @@ export function landlockRights(access: Access[], isDirRule: boolean): string[] {
   }
   return [...r].sort();
 }
+
+/** Access kinds that make the name itself during the run. */
+const madeHere = new Set<Access>(['create', 'link', 'rename']);
 
 /** Rights on the parent directory for access kinds that change names in it. */
 function parentRights(access: Access[]): string[] {
@@ -168,8 +178,9 @@ export function landlockRules(p: Policy): LandlockRule[] {
       continue;
     }
     const parent = path.posix.dirname(r.pattern);
-    if (access.includes('create')) {
-      // what the workload creates is a new inode: its rights come from its directory
+    if (access.some((a) => madeHere.has(a))) {
+      // a name the workload makes (creates, links, renames to) is not there when the rules
+      // are made, or is a new inode: its rights come from its directory
       add(parent, [...own, ...pr], true);
     } else {
       add(r.pattern, own, false);

@@ -62,6 +62,11 @@ export interface DenialOptions {
    * policy does not give the workload that path). Without it, ENOENT is never a denial.
    */
   hidden?: (path: string) => boolean;
+  /**
+   * Does the policy's filter refuse this syscall outright? A path call it refused is already a
+   * syscall denial (the filter's record); the probe's record of the same failure is not another.
+   */
+  refused?: (syscall: string) => boolean;
 }
 
 type RunItem = Recording['items'] extends Map<number, infer T> ? T : never;
@@ -74,6 +79,7 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
       if (it.class === 'syscall') return { denial: { kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it) } };
       return null;
     case 'path':
+      if (it.syscall && o.refused?.(it.syscall)) return null;
       if (it.result === 'EACCES' || it.result === 'EPERM' || (it.result === 'ENOENT' && o.hidden?.(it.path)))
         return { denial: { kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it), ...(it.result === 'ENOENT' ? { hidden: true } : {}) } };
       return null;
@@ -102,7 +108,13 @@ export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Den
   // a socket() refused for its family shows up twice (the filter's record and the probe's
   // record with the family): keep the one that names the family
   const hasFamily = denials.some((d) => d.kind === 'family');
-  return { denials: hasFamily ? denials.filter((d) => !(d.kind === 'syscall' && (d.name === 'socket' || d.name === 'socketpair') && d.errno === 'EAFNOSUPPORT')) : denials, probes };
+  // a path call the filter refused shows up twice too (the filter's record, and the probe's
+  // record of a path call that failed with that errno): keep the filter's
+  const filtered = new Set(denials.filter((d) => d.kind === 'syscall').map((d) => `${d.name}\0${d.errno}`));
+  const dup = (d: Denial) =>
+    (hasFamily && d.kind === 'syscall' && (d.name === 'socket' || d.name === 'socketpair') && d.errno === 'EAFNOSUPPORT') ||
+    (d.kind === 'path' && filtered.has(`${d.name}\0${d.errno}`));
+  return { denials: denials.filter((d) => !dup(d)), probes };
 }
 
 /** One line per denial, for the terminal. */

@@ -30,6 +30,7 @@
 #include "session.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -46,9 +47,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* VIEW_STAT: the workload only looked the name up: a directory becomes an empty directory with
- * the host's mode and owner (binding it would bring its whole tree), a file is bound read-only. */
-enum view_kind { VIEW_STAT, VIEW_RO, VIEW_RW };
+/* VIEW_OPEN: the workload only looked the name up or opened it: a directory becomes an empty
+ * directory with the host's mode and owner (binding it would bring its whole tree), a file is
+ * bound read-only. VIEW_STAT: the same for a directory; a file becomes a stand-in with the host's
+ * size, mode, owner and times, holding zeros (its content was never read).
+ * VIEW_LIST: the workload listed a directory: the same names, as stand-ins with no permissions
+ * (empty directories, empty files, symlinks with the same target); what else the view binds
+ * beneath it is mounted over its stand-in. */
+enum view_kind { VIEW_STAT, VIEW_OPEN, VIEW_LIST, VIEW_RO, VIEW_RW };
 
 struct view_entry {
 	char *path;
@@ -164,6 +170,8 @@ static void read_plan(const char *file) {
 			if (!strcmp(kind, "rw")) plan.views[plan.nviews].kind = VIEW_RW;
 			else if (!strcmp(kind, "ro")) plan.views[plan.nviews].kind = VIEW_RO;
 			else if (!strcmp(kind, "stat")) plan.views[plan.nviews].kind = VIEW_STAT;
+			else if (!strcmp(kind, "open")) plan.views[plan.nviews].kind = VIEW_OPEN;
+			else if (!strcmp(kind, "list")) plan.views[plan.nviews].kind = VIEW_LIST;
 			else die("whittle writes this file: rebuild both from one checkout", "unknown view kind %s (line %d)", kind, lineno);
 			plan.nviews++;
 			plan.have_view = true;
@@ -246,6 +254,58 @@ static void touch_parent_and_file(const char *path) {
 	if (fd >= 0) close(fd);
 }
 
+/* The names of the host's directory dir as stand-ins in the view's directory target: no
+ * permissions, nothing in them; a symlink keeps its target (where it leads is up to the view). */
+static void stand_ins(const char *dir, const char *target) {
+	DIR *d = opendir(dir);
+	if (!d) {
+		session_child_note("cannot list %s for the sandbox's view: %s", dir, strerror(errno));
+		return;
+	}
+	int tfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0) {
+		closedir(d);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+		if (S_ISDIR(st.st_mode)) {
+			mkdirat(tfd, e->d_name, 0);
+		} else if (S_ISLNK(st.st_mode)) {
+			char to[4096];
+			ssize_t n = readlinkat(dirfd(d), e->d_name, to, sizeof to - 1);
+			if (n < 0) continue;
+			to[n] = 0;
+			if (symlinkat(to, tfd, e->d_name) < 0) continue;
+		} else {
+			int fd = openat(tfd, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+			if (fd >= 0) close(fd);
+		}
+		if (fchownat(tfd, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0) continue;
+	}
+	close(tfd);
+	closedir(d);
+}
+
+static void host_modes_on_the_way(const char *root, const struct stat *root_st, const char *path) {
+	char host[4096], view[8192];
+	snprintf(host, sizeof host, "%s", path);
+	for (char *p = host + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		struct stat hs, vs;
+		snprintf(view, sizeof view, "%s%s", root, host);
+		if (stat(host, &hs) == 0 && lstat(view, &vs) == 0 && S_ISDIR(vs.st_mode) && vs.st_dev == root_st->st_dev &&
+		    ((vs.st_mode & 07777) != (hs.st_mode & 07777) || vs.st_uid != hs.st_uid || vs.st_gid != hs.st_gid)) {
+			if (chmod(view, hs.st_mode & 07777) < 0 || chown(view, hs.st_uid, hs.st_gid) < 0) { /* best effort */
+			}
+		}
+		*p = '/';
+	}
+}
+
 /* Parents before children, so a bind of /usr/lib is not hidden by one of /usr. */
 static int by_depth(const void *a, const void *b) {
 	const struct view_entry *x = a, *y = b;
@@ -257,6 +317,8 @@ static void build_view(const char *root) {
 	mkdirs(root);
 	if (mount("whittle-view", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		session_child_fail("mounting the view's tmpfs on %s failed: %s", root, strerror(errno));
+	struct stat root_st;
+	if (stat(root, &root_st) < 0) session_child_fail("the view's root %s: %s", root, strerror(errno));
 	qsort(plan.views, plan.nviews, sizeof *plan.views, by_depth);
 	size_t missing = 0;
 	struct sbuf names;
@@ -270,10 +332,22 @@ static void build_view(const char *root) {
 		}
 		char target[8192];
 		snprintf(target, sizeof target, "%s%s", root, p);
-		if (S_ISDIR(st.st_mode) && plan.views[i].kind == VIEW_STAT) {
+		enum view_kind k = plan.views[i].kind;
+		if (S_ISREG(st.st_mode) && k == VIEW_STAT) {
 			struct stat tst;
-			if (stat(target, &tst) == 0) continue; /* already there (under a bind) */
+			if (stat(target, &tst) == 0 && tst.st_dev != root_st.st_dev) continue; /* under a bind: the host's own */
+			touch_parent_and_file(target);
+			struct timespec ts[2] = {st.st_atim, st.st_mtim};
+			if (truncate(target, st.st_size) < 0 || chmod(target, st.st_mode & 07777) < 0 || chown(target, st.st_uid, st.st_gid) < 0 ||
+			    utimensat(AT_FDCWD, target, ts, 0) < 0)
+				session_child_note("cannot make the stand-in of %s in the view: %s", p, strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode) && (k == VIEW_STAT || k == VIEW_OPEN || k == VIEW_LIST)) {
+			struct stat tst;
+			if (stat(target, &tst) == 0 && tst.st_dev != root_st.st_dev) continue; /* under a bind: the host's own */
 			mkdirs(target);
+			if (k == VIEW_LIST) stand_ins(p, target);
 			if (chmod(target, st.st_mode & 07777) < 0 || chown(target, st.st_uid, st.st_gid) < 0)
 				session_child_note("cannot give %s its owner and mode in the view: %s", p, strerror(errno));
 			continue;
@@ -287,6 +361,10 @@ static void build_view(const char *root) {
 		if (plan.views[i].kind == VIEW_RO && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) < 0)
 			session_child_note("cannot make %s read-only in the view: %s", p, strerror(errno));
 	}
+	/* The directories on the way to each entry that the view made (mkdirs' 0755, or a listed
+	 * directory's no-permission stand-in) get the host's mode and owner: a stand-in's 000
+	 * would stop the walk to what is bound beneath it. */
+	for (size_t i = 0; i < plan.nviews; i++) host_modes_on_the_way(root, &root_st, plan.views[i].path);
 	if (missing)
 		session_child_note("%zu accepted path(s) do not exist on this machine (%s%s): the view cannot have them", missing, sbuf_cstr(&names),
 				   missing > 3 ? ", …" : "");
@@ -307,8 +385,6 @@ static void build_view(const char *root) {
 		mkdirs(p);
 		if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) session_child_note("cannot mount /proc in the view: %s", strerror(errno));
 	}
-	struct stat root_st;
-	if (stat(root, &root_st) < 0) session_child_fail("the view's root %s: %s", root, strerror(errno));
 	for (size_t i = 0; i < plan.nmounts; i++) {
 		char t[8192];
 		snprintf(t, sizeof t, "%s%s", root, plan.mounts[i].target);
