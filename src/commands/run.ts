@@ -8,7 +8,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { enforceSpec, viewEntries } from '../launch/plan.js';
+import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
 import { classifyItem, denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
@@ -86,7 +86,8 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   const specFile = path.join(dir, 'enforce.spec');
   await writeFile(specFile, enforceSpec(policy));
   const allowed = new Set(policy.syscalls.allow);
-  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name) };
+  const caps = new Set(policy.capabilities.allow);
+  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name), capAccepted: (name: string) => caps.has(name) };
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -144,6 +145,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     pathDenialsVisible: rec.enforceHello?.pathDenials ?? false,
     lost: { total: rec.lost.total, counters: rec.lost.counters },
     warnings,
+    notEnforced: enforcementGaps(policy),
     undecided: policy.undecided.count,
   };
   if (rec.exit) {
@@ -162,6 +164,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   if (report.exit?.execError === 'ENOENT') fail(`${report.argv[0]} is not in the sandbox's view: the policy does not let the workload reach it`);
   if (report.exit?.setupError) fail(`the sandbox could not be built: ${report.exit.setupError}`);
   if (!report.pathDenialsVisible) warn(`path and capability denials cannot be seen here (${report.pathDenialsWhy ?? 'no in-kernel probe'}): only seccomp denials are reported`);
+  if (report.notEnforced.length && !o.quiet) say(`${report.notEnforced.length} accepted item(s) are enforced more widely than accepted${o.report ? ` (notEnforced in ${o.report})` : ''}: ${report.notEnforced[0]}${report.notEnforced.length > 1 ? '; …' : ''}`);
   const summary = `${report.denialCount} denial(s)${report.probes.length ? `, ${report.probes.length} probe(s) answered ENOSYS (programs fall back; not denials)` : ''}; exit status ${report.exitStatus ?? '?'}`;
   say(report.denialCount ? red(summary) : summary);
   if (o.learnDenials && report.denials.length) {

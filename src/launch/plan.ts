@@ -177,6 +177,12 @@ export function landlockRules(p: Policy): LandlockRule[] {
       add(globRoot(r.pattern), [...own, ...pr], true);
       continue;
     }
+    if (ownProc(r.pattern)) {
+      // /proc/self/X is another inode in each process: a rule on the launcher's own would not
+      // reach the workload's children, so it goes on all of /proc (see enforcementGaps)
+      add('/proc', own, true);
+      continue;
+    }
     const parent = path.posix.dirname(r.pattern);
     if (access.some((a) => madeHere.has(a))) {
       // a name the workload makes (creates, links, renames to) is not there when the rules
@@ -190,6 +196,28 @@ export function landlockRules(p: Policy): LandlockRule[] {
   return [...m.values()]
     .map((e) => ({ path: e.path, beneath: e.beneath, rights: [...e.rights].sort() }))
     .sort((a, b) => a.path.localeCompare(b.path) || Number(a.beneath) - Number(b.beneath));
+}
+
+/** A process's own /proc entry (not one that leads out of /proc: root, cwd, exe, fd/N). */
+function ownProc(p: string): boolean {
+  return /^\/proc\/(self|thread-self)\//.test(p) && !/^\/proc\/(self|thread-self)\/(root|cwd|exe|fd|task\/[^/]+\/(root|cwd|exe|fd))(\/|$)/.test(p);
+}
+
+/**
+ * What whittle's launcher enforces more widely than accepted (design: what cannot be enforced
+ * is listed, not ignored): one line per rule.
+ */
+export function enforcementGaps(p: Policy): string[] {
+  const out: string[] = [];
+  for (const r of p.paths) {
+    if (r.action === 'allow' && r.pattern.includes('*'))
+      out.push(`${r.pattern} (${r.access.join(', ')}): the mount view and Landlock have no patterns; enforced as everything beneath ${globRoot(r.pattern)}`);
+    else if (r.action === 'allow' && ownProc(r.pattern) && landlockRights(effectiveAccess(r), false).length)
+      out.push(`${r.pattern} (${r.access.join(', ')}): Landlock cannot tell a process's own /proc entries from another's; enforced as ${landlockRights(effectiveAccess(r), false).join(', ')} on all of /proc`);
+    else if (r.action === 'deny' && viewEntries(p).some((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/')))
+      out.push(`${r.pattern} is denied but lies inside ${viewEntries(p).find((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/'))!.path}, which the view binds: only Landlock refuses it (not stat)`);
+  }
+  return out;
 }
 
 /** Does the policy let the workload reach the network (an inet family)? */

@@ -44,6 +44,8 @@ export interface RunReport {
   pathDenialsWhy?: string;
   lost: { total: number; counters: Record<string, number> };
   warnings: string[];
+  /** What the launcher enforced more widely than accepted (globs, /proc/self, …). */
+  notEnforced: string[];
   undecided: number;
 }
 
@@ -67,6 +69,11 @@ export interface DenialOptions {
    * syscall denial (the filter's record); the probe's record of the same failure is not another.
    */
   refused?: (syscall: string) => boolean;
+  /**
+   * Is this capability in the policy's bounding set? Then a check that said no was not the
+   * sandbox's doing (the process did not hold it then, e.g. after dropping root), not a denial.
+   */
+  capAccepted?: (name: string) => boolean;
 }
 
 type RunItem = Recording['items'] extends Map<number, infer T> ? T : never;
@@ -88,6 +95,7 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
         return { denial: { kind: 'family', name: it.op, errno: it.result, family: it.family, count: it.count, first: firstOf(it) } };
       return null;
     case 'cap':
+      if (o.capAccepted?.(it.name)) return null;
       if (!it.granted && it.class === 'required') return { denial: { kind: 'capability', name: it.name, errno: 'EPERM', count: it.count, first: firstOf(it) } };
       return null;
     default:

@@ -428,8 +428,11 @@ static void drop_caps(void) {
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct d[2] = {{0}};
-	d[0].effective = d[0].permitted = d[0].inheritable = (uint32_t)plan.caps;
-	d[1].effective = d[1].permitted = d[1].inheritable = (uint32_t)(plan.caps >> 32);
+	/* The inheritable set stays empty, as a root process's is: with accepted capabilities in
+	 * it, exec of a program with file-inheritable capabilities would gain them, and programs
+	 * that manage capabilities (setpriv, capsh) act differently (moby's CVE-2022-24769). */
+	d[0].effective = d[0].permitted = (uint32_t)plan.caps;
+	d[1].effective = d[1].permitted = (uint32_t)(plan.caps >> 32);
 	/* Lowering our own sets can fail only when they were lower already; the bounding set is
 	 * what an exec of a root or setuid program gets, and it is dropped above. */
 	if (syscall(SYS_capset, &h, d) < 0) session_child_note("lowering the current capability sets failed: %s", strerror(errno));
