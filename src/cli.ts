@@ -3,6 +3,8 @@
  * whittle's command line: argument parsing and dispatch only. Command modules are imported
  * lazily, so a headless command never pays for loading the TUI.
  */
+// React (the TUI) is many times slower in development mode; whittle never runs in it.
+process.env.NODE_ENV ??= 'production';
 import { Command, CommanderError, Option } from 'commander';
 import { whittleVersion } from './version.js';
 

@@ -14,7 +14,7 @@ import { useController } from './use-controller.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useRawInput } from './use-raw-input.js';
 import { WorkloadPane } from './WorkloadPane.js';
-import { QueuePane } from './QueuePane.js';
+import { QueuePane, dirLabel } from './QueuePane.js';
 import { DetailPane } from './DetailPane.js';
 import { StatusBar } from './StatusBar.js';
 import { Menu } from './Menu.js';
@@ -87,7 +87,12 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   }, [ctrl, workW, workH]);
 
   const rows: Row[] = useMemo(
-    () => queueRows(ctrl.review, { filter, expanded, undecidedOnly }),
+    () => {
+      const t0 = performance.now();
+      const r = queueRows(ctrl.review, { filter, expanded, undecidedOnly });
+      ctrl.renderCostMs = performance.now() - t0;
+      return r;
+    },
     // version: the controller's state changed
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [version, filter, expanded, undecidedOnly, ctrl.review],
@@ -192,9 +197,9 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         // one glob per access kind (a directory holds reads, execs, stats… each widened alike)
         const perAccess = new Map<string, QueueItem>();
         for (const i of paths) if (i.kind === 'path' && !perAccess.has(i.access)) perAccess.set(i.access, i);
-        const base = row?.type === 'dir' ? `${row.path}/x` : (paths[0] as { path: string }).path;
+        const base = row?.type === 'dir' ? `${row.path === '/' ? '' : row.path}/x` : (paths[0] as { path: string }).path;
         const options = widenings(base).filter((p) => p !== '/**' && p !== '/*');
-        const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${row.path}/ (${[...perAccess.keys()].join(', ')}) to` : `widen ${paths[0]!.label} to`;
+        const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${dirLabel(row.path)} (${[...perAccess.keys()].join(', ')}) to` : `widen ${paths[0]!.label} to`;
         return setModal({ kind: 'glob', items: [...perAccess.values()], title, cursor: 0, options });
       }
       case 'A':

@@ -114,17 +114,27 @@ export class TuiController {
   };
   getVersion = (): number => this.version;
 
-  /** Coalesce changes: the screens redraw at most every 50 ms however fast events come. */
+  /**
+   * Coalesce changes: the screens redraw at most every 50 ms however fast events come, and less
+   * often when a redraw costs more (a workload that touched 100k files): keys stay answered
+   * because a key redraws on its own, without waiting for this.
+   */
   private changed(): void {
     if (this.pending) return;
     this.pending = true;
+    const interval = Math.min(Math.max(50, this.lastCycleMs * 4), 1000);
     setTimeout(() => {
       this.pending = false;
+      const t0 = performance.now();
       this.flushQueue();
       this.version++;
       for (const l of this.listeners) l();
-    }, 50);
+      this.lastCycleMs = performance.now() - t0 + this.renderCostMs;
+    }, interval);
   }
+  private lastCycleMs = 0;
+  /** What the screens say their last recomputation cost (they measure it). */
+  renderCostMs = 0;
 
   /* ---- start ---- */
 
@@ -167,22 +177,7 @@ export class TuiController {
       this.term.write(d);
       this.changed();
     });
-    const reader = new EventLineReader(
-      (e) => {
-        this.eventsThisSecond++;
-        const it = ingest(rec, e);
-        if (it && it.kind !== 'denied' && rec === this.rec) this.onNewItem(it);
-        if (e.type === 'counts' && rec === this.rec) this.onCounts(e.c);
-        if (e.type === 'lost') {
-          this.lost = e.total;
-          this.lostDetail = e.counters;
-        }
-        if (e.type === 'warning' || e.type === 'error') this.messages.push(e.message);
-        onEvent?.(e);
-        this.changed();
-      },
-      (err) => this.messages.push(`unreadable tracer line: ${err.message}`),
-    );
+    const reader = this.eventReader(rec, onEvent);
     const streamDone = sock.stream.then(
       (s) =>
         new Promise<void>((resolve) => {
@@ -200,6 +195,43 @@ export class TuiController {
       await sock.close();
       this.pty = undefined;
     });
+  }
+
+  /** The reader that folds a tracer's events into a recording (and the queue, for learning). */
+  eventReader(rec: Recording = this.rec, onEvent?: (e: Parameters<typeof ingest>[1]) => void): EventLineReader {
+    return new EventLineReader(
+      (e) => {
+        this.eventsThisSecond++;
+        this.totalEvents++;
+        const it = ingest(rec, e);
+        if (it && it.kind !== 'denied' && rec === this.rec) this.onNewItem(it);
+        if (e.type === 'counts' && rec === this.rec) this.onCounts(e.c);
+        if (e.type === 'lost') {
+          this.lost = e.total;
+          this.lostDetail = e.counters;
+        }
+        if (e.type === 'warning' || e.type === 'error') this.messages.push(e.message);
+        onEvent?.(e);
+        this.changed();
+      },
+      (err) => this.messages.push(`unreadable tracer line: ${err.message}`),
+    );
+  }
+
+  /** Events folded so far (for benchmarks). */
+  totalEvents = 0;
+
+  /** Start without a tracer: events will be fed from a recording (bench/, replays). */
+  startReplay(): void {
+    this.timers.push(
+      setInterval(() => {
+        this.eventsPerSecond = this.eventsThisSecond;
+        this.eventsThisSecond = 0;
+        this.changed();
+      }, 1000),
+    );
+    this.phase = 'learning';
+    this.changed();
   }
 
   /** A tracer item: fold it into the queue item it belongs to. */
@@ -296,8 +328,11 @@ export class TuiController {
     this.changed();
   }
 
+  private tallied?: { of: ReviewState; t: ReturnType<typeof tally> };
+  /** Counts for the status line, once per state (it is O(items)). */
   tally() {
-    return tally(this.review);
+    if (this.tallied?.of !== this.review) this.tallied = { of: this.review, t: tally(this.review) };
+    return this.tallied.t;
   }
 
   private observed(): Observed {

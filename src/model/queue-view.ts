@@ -67,7 +67,6 @@ export function queueRows(state: ReviewState, o: ViewOptions): Row[] {
       dirs.set(d, l);
     }
     const dirRows = [...dirs].map(([path, items]) => {
-      items.sort(denialsFirst);
       const risk = items.reduce<Risk>((r, it) => (riskRank(it.risk) > riskRank(r) ? it.risk : r), 'low');
       return { path, items, risk, undecided: items.filter((it) => !decided(it)).length, denied: items.some((i) => i.denied) };
     });
@@ -78,7 +77,8 @@ export function queueRows(state: ReviewState, o: ViewOptions): Row[] {
         type: 'dir', id: `d:${d.path}`, path: d.path, keys: d.items.map((i) => i.key), count: d.items.reduce((n, i) => n + i.count, 0),
         undecided: d.undecided, risk: d.risk, expanded: open, denied: d.denied,
       });
-      if (open) for (const it of d.items) rows.push({ type: 'item', id: `i:${it.key}`, item: it, depth: 2, decision: decided(it) });
+      // only an open directory's items are ordered and listed (a workload may touch 100k files)
+      if (open) for (const it of d.items.sort(denialsFirst)) rows.push({ type: 'item', id: `i:${it.key}`, item: it, depth: 2, decision: decided(it) });
     }
   }
   return rows;

@@ -188,6 +188,13 @@ function componentMatches(pattern: string, component: string): boolean {
 }
 
 const compiled = sensitivePaths.map((entry) => ({ entry, parts: pathComponents(entry.prefix) }));
+/** The patterns by their first component ('*' for those starting with a wildcard): a path is
+ * checked only against the few that can match it (this runs for every path a workload touches). */
+const byFirst = new Map<string, typeof compiled>();
+for (const c of compiled) {
+  const k = c.parts[0]?.includes('*') ? '*' : (c.parts[0] ?? '');
+  byFirst.set(k, [...(byFirst.get(k) ?? []), c]);
+}
 
 function specificity(parts: string[]): number {
   // More components first; among equals, literal components beat wildcards.
@@ -203,7 +210,8 @@ function specificity(parts: string[]): number {
 export function isSensitive(path: string, access?: string): SensitiveMatch | undefined {
   const parts = pathComponents(path);
   let best: { entry: SensitivePathInfo; score: number } | undefined;
-  for (const { entry, parts: pat } of compiled) {
+  const candidates = [...(byFirst.get(parts[0] ?? '') ?? []), ...(byFirst.get('*') ?? [])];
+  for (const { entry, parts: pat } of candidates) {
     if (pat.length > parts.length) continue;
     if (access !== undefined && entry.writeOnly && LOOKING_ACCESS.has(access)) continue;
     let ok = true;
