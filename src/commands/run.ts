@@ -13,6 +13,9 @@ import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
 import { classifyItem, denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
+import { capabilityByName } from '../model/knowledge/capabilities.js';
+import { errnoByName } from '../model/knowledge/errnos.js';
+import { familyByName } from '../model/knowledge/families.js';
 import { loadPolicy } from '../store/policy-file.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import { spawnEnforce } from '../trace/tracer-process.js';
@@ -70,6 +73,26 @@ export function hiddenByView(policy: Policy): (p: string) => boolean {
   };
 }
 
+/**
+ * What the launcher needs to be right before it builds anything: every name it hands the tracer
+ * must mean something (an unknown capability, errno or socket family is refused, never dropped),
+ * and a snapshot learned on another architecture is not this machine's policy.
+ */
+export function checkEnforceable(p: Policy, file: string, learnedOn?: string): void {
+  if (learnedOn && learnedOn !== os.machine()) {
+    throw new InputError(`${file} was learned on ${learnedOn}; this machine is ${os.machine()}`, 'learn the workload again on this architecture');
+  }
+  const bad: string[] = [];
+  for (const c of p.capabilities.allow) if (!capabilityByName(c)) bad.push(`capability ${c}`);
+  for (const e of [p.syscalls.defaultErrno, ...p.syscalls.deny.map((d) => d.errno), ...p.paths.flatMap((r) => (r.errno ? [r.errno] : []))])
+    if (!errnoByName(e)) bad.push(`errno ${e}`);
+  for (const f of p.network.allow) if (familyByName(f)?.number === undefined) bad.push(`socket family ${f}`);
+  for (const a of p.arch.abis) if (a !== 'x86_64' && a !== 'x86') bad.push(`syscall ABI ${a}`);
+  if (bad.length) {
+    throw new InputError(`${file} names what this whittle does not know: ${[...new Set(bad)].slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''}`, 'fix or remove those entries (names as in whittle show), or learn the workload again');
+  }
+}
+
 /** Run and return the report (used by run and verify). */
 export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (!o.profile) throw new InputError('say which policy to enforce: --profile FILE', 'FILE is a snapshot (its decisions) or an exported *.whittle.json');
@@ -77,7 +100,8 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new InputError('whittle run needs root: it builds the sandbox with namespaces, mounts and seccomp', 'run it as root, e.g. sudo whittle run …');
   }
-  const { policy } = await loadPolicy(o.profile, { undecided: o.undecided });
+  const { policy, snapshot } = await loadPolicy(o.profile, { undecided: o.undecided });
+  checkEnforceable(policy, o.profile, snapshot?.host.machine);
   const argv = o.argv.length ? o.argv : policy.workload.argv;
   if (!argv.length) throw new InputError('no command to run', 'put it after --');
   if (policy.undecided.count > 0 && !o.quiet) say(`${policy.undecided.count} undecided item(s) are ${policy.undecided.treatedAs === 'deny' ? 'denied' : 'allowed'} in this run (--undecided ${policy.undecided.treatedAs === 'deny' ? 'accept' : 'deny'} to change that)`);
@@ -147,6 +171,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     warnings,
     notEnforced: enforcementGaps(policy),
     undecided: policy.undecided.count,
+    started: rec.started !== null,
   };
   if (rec.exit) {
     report.exit = { code: rec.exit.code, signal: rec.exit.signal };
@@ -161,6 +186,9 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
 export async function runCommand(o: RunOptions): Promise<number> {
   const { status, report } = await enforcedRun(o);
   if (o.report) await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
+  // the tracer stopped before the workload was started (it said why on stderr): nothing ran,
+  // so there is no run to sum up
+  if (!report.started) return status;
   if (report.exit?.execError === 'ENOENT') fail(`${report.argv[0]} is not in the sandbox's view: the policy does not let the workload reach it`);
   if (report.exit?.setupError) fail(`the sandbox could not be built: ${report.exit.setupError}`);
   if (!report.pathDenialsVisible) warn(`path and capability denials cannot be seen here (${report.pathDenialsWhy ?? 'no in-kernel probe'}): only seccomp denials are reported`);

@@ -47,6 +47,8 @@ export interface RunReport {
   /** What the launcher enforced more widely than accepted (globs, /proc/self, …). */
   notEnforced: string[];
   undecided: number;
+  /** Was the workload started at all (false: the tracer failed before, and said why)? */
+  started: boolean;
 }
 
 function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {

@@ -451,7 +451,13 @@ static void child_sandbox(struct session *s, void *vctx) {
 	session_child_join(s);
 	int flags = CLONE_NEWNS | (plan.net_none ? CLONE_NEWNET : 0);
 	if (unshare(flags) < 0) session_child_fail("unshare(%s) failed: %s", plan.net_none ? "mount, network" : "mount", strerror(errno));
-	if (plan.have_view) build_view(c->view_root);
+	if (plan.have_view) {
+		build_view(c->view_root);
+		/* The command must be in the view: say so now, while the report channel can still be
+		 * written to (the filter may not allow write). */
+		struct stat st;
+		if (stat(s->exe_path, &st) < 0) session_child_exec_failed(errno);
+	}
 	if (plan.nll && landlock_abi_used > 0) {
 		size_t skipped = 0;
 		char err[256], names[512];
@@ -512,6 +518,9 @@ static void on_record(const struct audit_seccomp_rec *r, void *ctx) {
 	}
 	uint32_t action = r->code & 0x7fff0000u;
 	if (action != SECCOMP_RET_ERRNO) return; /* only denials are logged by an enforcing filter */
+	/* The launcher's own child between loading the filter and exec (reporting a failed exec):
+	 * not the workload's doing. */
+	if (r->pid == sess->root && r->exe && sess->tracer_exe && !strcmp(r->exe, sess->tracer_exe)) return;
 	int abi = abi_from_audit_arch(r->arch);
 	if (abi < 0) abi = ABI_X86_64;
 	if (abi == ABI_X86_64 && (r->syscall & 0x40000000)) abi = ABI_X32;

@@ -163,6 +163,11 @@ void session_child_fail(const char *fmt, ...) {
 	_exit(EXIT_TRACER_FAILURE);
 }
 
+void session_child_exec_failed(int err) {
+	child_send('E', &err, sizeof err);
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
 static void on_exec_pipe(int fd, uint32_t events, void *ctx) {
 	struct session *s = ctx;
 	(void)events;

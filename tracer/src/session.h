@@ -56,6 +56,9 @@ void session_child_join(struct session *s);
 void session_child_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* In the child, before exec: fail with a message (the parent reports it; exit 125). */
 __attribute__((noreturn, format(printf, 1, 2))) void session_child_fail(const char *fmt, ...);
+/* In the child, before exec: the command cannot be executed (err, e.g. ENOENT: not in a sandbox's
+ * view); reported like a failed exec (exit 127 for ENOENT, 126 otherwise). */
+__attribute__((noreturn)) void session_child_exec_failed(int err);
 
 /* Tree bookkeeping, for the mechanisms. */
 void session_add_process(struct session *s, pid_t tgid, pid_t parent);
