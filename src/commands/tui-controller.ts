@@ -236,13 +236,20 @@ export class TuiController {
 
   /** A tracer item: fold it into the queue item it belongs to. */
   private onNewItem(it: Parameters<typeof toObserved>[0]): void {
+    // the queue item's key, cheaply: most new tracer items join an existing queue item
+    const key =
+      it.kind === 'syscall' ? keys.syscall(it.name ?? '') : it.kind === 'path' ? keys.path(it.path, it.access) : it.kind === 'net' ? keys.net(it.family) : it.kind === 'cap' ? keys.cap(it.name) : undefined;
+    if (key && it.kind !== 'syscall' && this.queue.has(key)) {
+      this.tracerIdToKey.set(it.id, { key, count: 0 });
+      this.dirtyItems.add(key);
+      return;
+    }
     const { kind, row } = toObserved(it);
     const one: Observed = { syscalls: [], paths: [], execs: [], mounts: [], network: [], capabilities: [] };
     (one[kind] as unknown[]).push(row);
     for (const q of queueItems(one)) {
       this.tracerIdToKey.set(it.id, { key: q.key, count: 0 });
-      const prev = this.queue.get(q.key);
-      if (!prev) this.queue.set(q.key, { ...q, count: 0 });
+      if (!this.queue.has(q.key)) this.queue.set(q.key, { ...q, count: 0 });
       this.dirtyItems.add(q.key);
     }
   }
