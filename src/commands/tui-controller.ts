@@ -191,7 +191,7 @@ export class TuiController {
         }),
     );
     const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
-    this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000)))]).then(async () => {
+    this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000).unref()))]).then(async () => {
       await sock.close();
       this.pty = undefined;
     });
@@ -479,7 +479,9 @@ export class TuiController {
       } catch {
         /* gone */
       }
-      await Promise.race([this.ended, new Promise((r) => setTimeout(r, 6000))]);
+      // unref: a pending fallback timer must not keep whittle running after everything ended
+      // (it held every quit for 6 s)
+      await Promise.race([this.ended, new Promise((r) => setTimeout(r, 6000).unref())]);
     }
     if (this.mode === 'learn' && !this.doc) this.phase = 'idle';
     await this.save();
