@@ -2,13 +2,14 @@
 import { Box, Text } from 'ink';
 import type { Row } from '../model/queue-view.js';
 import { c, riskColor } from './theme.js';
+import { dirLabel } from './QueuePane.js';
 
 function describe(row: Row | undefined): { head: string; lines: string[]; risk?: string } {
   if (!row) return { head: '', lines: [] };
   if (row.type === 'section') return { head: row.label, lines: [`${row.total} item(s), ${row.undecided} waiting for a decision`] };
   if (row.type === 'dir')
     return {
-      head: `${row.path}/`,
+      head: dirLabel(row.path),
       lines: [`${row.keys.length} path(s) in this directory, ${row.count} access(es); a/d decide them all, g widens to a pattern`],
       risk: row.risk,
     };

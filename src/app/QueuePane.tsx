@@ -20,6 +20,11 @@ function verdict(d: Decision | undefined): { mark: string; color?: string } {
   return { mark: '✗', color: 'red' };
 }
 
+/** A directory as the queue shows it: with a trailing slash (the root is just "/"). */
+export function dirLabel(p: string): string {
+  return p === '/' ? '/' : `${p}/`;
+}
+
 function fit(s: string, w: number): string {
   if (w <= 0) return '';
   return s.length > w ? s.slice(0, Math.max(w - 1, 0)) + '…' : s.padEnd(w);
@@ -36,7 +41,7 @@ function RowLine({ row, selected, width }: { row: Row; selected: boolean; width:
     );
   }
   if (row.type === 'dir') {
-    const text = `${row.expanded ? '▾' : '▸'} ${row.path}/  ${row.keys.length} item(s)${row.undecided ? `, ${row.undecided} to decide` : ', decided'}`;
+    const text = `${row.expanded ? '▾' : '▸'} ${dirLabel(row.path)}  ${row.keys.length} item(s)${row.undecided ? `, ${row.undecided} to decide` : ', decided'}`;
     return (
       <Text inverse={inv}>
         <Text color={c(riskColor[row.risk])}>{riskMark[row.risk]}</Text>
