@@ -49,6 +49,7 @@ void session_resolve_command(struct session *s) {
 	int err = ENOENT;
 	if (strchr(cmd, '/')) {
 		if (is_executable_file(cmd, &err)) {
+			s->exec_path = xstrdup(cmd);
 			s->exe_path = realpath(cmd, NULL);
 			if (!s->exe_path) s->exe_path = xstrdup(cmd);
 			return;
@@ -62,9 +63,9 @@ void session_resolve_command(struct session *s) {
 			char *cand = xasprintf("%s/%s", *dir ? dir : ".", cmd);
 			int e;
 			if (is_executable_file(cand, &e)) {
+				s->exec_path = cand;
 				s->exe_path = realpath(cand, NULL);
-				if (!s->exe_path) s->exe_path = cand;
-				else free(cand);
+				if (!s->exe_path) s->exe_path = xstrdup(cand);
 				free(copy);
 				return;
 			}
@@ -293,7 +294,8 @@ void session_spawn(struct session *s, child_hook hook, void *ctx) {
 		 * the cgroup). */
 		if (hook) hook(s, ctx);
 		session_child_join(s);
-		execve(s->exe_path, s->argv, environ);
+		/* exec the name as found (e.g. /bin/sh), so the symlinks on the way are recorded */
+		execve(s->exec_path ? s->exec_path : s->exe_path, s->argv, environ);
 		int err = errno;
 		child_send('E', &err, sizeof err);
 		_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);

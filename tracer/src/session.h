@@ -11,7 +11,8 @@
 
 struct session {
 	char **argv;           /* the workload's command */
-	char *exe_path;        /* argv[0] resolved through PATH */
+	char *exe_path;        /* argv[0] found on PATH, symlinks resolved (what runs) */
+	char *exec_path;       /* argv[0] found on PATH as named (what is exec'd: its symlinks are the workload's too) */
 	struct cgroup cg;
 	int procs_fd;          /* the cgroup's cgroup.procs, opened before fork */
 	pid_t root;            /* the workload's first process */
