@@ -2,6 +2,7 @@
  * The TUI entry points: `whittle learn -- CMD` (without --headless) and `whittle review SNAPSHOT`.
  * Only this file and app/ load ink and react.
  */
+import { closeSync } from 'node:fs';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { App } from '../app/App.js';
@@ -20,19 +21,35 @@ async function runTui(ctrl: TuiController): Promise<number> {
     exitOnCtrlC: false,
     patchConsole: false,
   });
-  // The terminal went away: stop the workload and save, as q would.
-  const onHup = () => {
+  // The terminal went away (SIGHUP), or whittle is told to stop: stop the workload and save,
+  // as q would.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGHUP') {
+      // Writes to a hung-up terminal fail (EIO): the screen is gone, the decisions are not.
+      for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+    }
     void ctrl.quit().then(() => {
       instance.unmount();
+      if (signal === 'SIGHUP') {
+        // At exit Node restores the terminal's modes and aborts (an assertion in
+        // node::ResetStdio) when the terminal is gone; it skips descriptors that are closed.
+        for (const fd of [0, 1, 2]) {
+          try {
+            closeSync(fd);
+          } catch {
+            /* already closed */
+          }
+        }
+      }
       process.exit(0);
     });
   };
-  process.on('SIGHUP', onHup);
-  process.on('SIGTERM', onHup);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGTERM', onSignal);
   void ctrl.whenLearningEnds();
   await instance.waitUntilExit();
-  process.off('SIGHUP', onHup);
-  process.off('SIGTERM', onHup);
+  process.off('SIGHUP', onSignal);
+  process.off('SIGTERM', onSignal);
   return code;
 }
 
