@@ -30,6 +30,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
@@ -49,34 +52,53 @@ static uint64_t foreign_records, untracked_records;
 static struct intmap pending;
 static const struct learn_opts *opts;
 
+/* Namespace flags in clone()'s first argument (not CLONE_NEWTIME: in clone() that bit is part of
+ * the exit signal). An ordinary fork is not notified: only a clone that makes namespaces has
+ * arguments worth reading, and a notified fork can be interrupted by a signal. */
+#define CLONE_NS_MASK 0x7E020000u
+
 /* Build the learn filter by hand: notify the capture set of each ABI, log everything else. */
 static struct sock_fprog build_filter(void) {
 	static struct sock_filter f[1024];
 	size_t n = 0;
-	int nr64[WH_ABI_SLOTS], nr32[WH_ABI_SLOTS];
-	size_t n64 = capture_numbers(ABI_X86_64, nr64, WH_ABI_SLOTS);
-	size_t n32 = capture_numbers(ABI_X86, nr32, WH_ABI_SLOTS);
-	/* layout: [0] ld arch; [1] jeq x86_64; [2] jeq i386; [3] ret LOG; then the two lists,
-	 * each "ld nr; jeq ... → NOTIFY; ret LOG"; a shared NOTIFY at the end. */
-	size_t l64 = 4, l32 = l64 + 3 + n64, notify_at = l32 + 2 + n32;
+	int nrs[2][WH_ABI_SLOTS];
+	size_t counts[2] = {capture_numbers(ABI_X86_64, nrs[0], WH_ABI_SLOTS), capture_numbers(ABI_X86, nrs[1], WH_ABI_SLOTS)};
+	int clone_nr[2] = {syscall_number(ABI_X86_64, "clone"), syscall_number(ABI_X86, "clone")};
+	size_t to_notify[2 * WH_ABI_SLOTS], nn = 0, to_clone[2], nc = 0, sect_at[2], to_sect[2];
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, (uint8_t)(l64 - 2), 0);
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, (uint8_t)(l32 - 3), 0);
+	to_sect[0] = n;
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 0);
+	to_sect[1] = n;
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
-	/* x86_64 */
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	/* x32 numbers (bit 30) are never notified: this kernel answers them ENOSYS, we log them. */
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, (uint8_t)(n64), 0);
-	for (size_t i = 0; i < n64; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr64[i], (uint8_t)(notify_at - n - 1), 0);
+	for (int a = 0; a < 2; a++) {
+		sect_at[a] = n;
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		if (a == 0) {
+			/* x32 numbers (bit 30) are never notified: this kernel answers them ENOSYS, we log them. */
+			f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, (uint8_t)counts[a], 0);
+		}
+		for (size_t i = 0; i < counts[a]; i++) {
+			if (nrs[a][i] == clone_nr[a]) to_clone[nc++] = n;
+			else to_notify[nn++] = n;
+			f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nrs[a][i], 0, 0);
+		}
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	}
+	/* clone: notify only when it asks for new namespaces */
+	size_t clone_at = n;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NS_MASK, 1, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
-	/* i386 */
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (size_t i = 0; i < n32; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr32[i], (uint8_t)(notify_at - n - 1), 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	size_t notify_at = n;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-	if (n != notify_at + 1 || notify_at - 5 > 255) die(NULL, "internal error: learn filter layout (%zu/%zu)", n, notify_at);
+	for (int a = 0; a < 2; a++) f[to_sect[a]].jt = (uint8_t)(sect_at[a] - to_sect[a] - 1);
+	for (size_t i = 0; i < nn; i++) {
+		size_t off = notify_at - to_notify[i] - 1;
+		if (off > 255) die(NULL, "internal error: learn filter jump too far (%zu)", off);
+		f[to_notify[i]].jt = (uint8_t)off;
+	}
+	for (size_t i = 0; i < nc; i++) f[to_clone[i]].jt = (uint8_t)(clone_at - to_clone[i] - 1);
 	return (struct sock_fprog){.len = (unsigned short)n, .filter = f};
 }
 
@@ -86,10 +108,17 @@ static void child_install_filter(struct session *s, void *ctx) {
 	struct sock_fprog prog = build_filter();
 	/* Root needs no no_new_privs for seccomp; keeping setuid programs working as they would. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { /* ignore */ }
-	long lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	/* WAIT_KILLABLE_RECV (5.19+): once the supervisor has a notification, a signal to the caller
+	 * does not interrupt the call (a workload's SIGCHLD must not turn its open() into EINTR). */
+	unsigned long flags = SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	long lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (lfd < 0 && errno == EINVAL) {
+		flags &= ~(unsigned long)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	}
 	if (lfd < 0 && errno == EACCES) {
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	}
 	int v = (int)lfd;
 	if (lfd < 0) v = -errno;
