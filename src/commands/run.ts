@@ -11,7 +11,7 @@ import path from 'node:path';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { classifyItem, denialsAsObserved, denialsOf, describeDenial, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, isDacCapability, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
 import { errnoByName } from '../model/knowledge/errnos.js';
@@ -131,7 +131,10 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
           // stream denials as they happen
           const it = rec.items.get(e.id);
           const c = it ? classifyItem(it, denialOptions) : null;
-          if (c && 'denial' in c && !o.quiet) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(c.denial)}\n`);
+          // a DAC capability refusal may be part of a path denial that follows (see denialsOf):
+          // said at the end if it stands on its own
+          if (c && 'denial' in c && !o.quiet && !(c.denial.kind === 'capability' && isDacCapability(c.denial.name)))
+            process.stderr.write(`whittle: ${red('denied')} ${describeDenial(c.denial)}\n`);
         }
       },
       (e) => warnings.push(`unreadable tracer line: ${e.message}`),
@@ -154,6 +157,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     await rm(dir, { recursive: true, force: true });
   }
   const { denials, probes } = denialsOf(rec, denialOptions);
+  if (!o.quiet) for (const d of denials) if (d.kind === 'capability' && isDacCapability(d.name)) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(d)}\n`);
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
   const report: RunReport = {
     kind: 'whittle-run-report',

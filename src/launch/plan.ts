@@ -43,12 +43,13 @@ export interface ViewEntry {
    * becomes an empty directory with the host's mode and owner, holding only what else the view
    * has beneath it (binding it would bring its whole tree); a file is bound read-only. stat: the
    * same for a directory; a file becomes a stand-in with the host's size, mode, owner and times
-   * and nothing but zeros in it (its content was never read). list: the
+   * and nothing but zeros in it (its content was never read); stat0 is that stand-in without
+   * permission bits, for a file a person denied some access to. list: the
    * workload listed a directory: it becomes a directory of the same names, each an empty
    * stand-in with no permissions (a directory, a symlink to the same target, or an empty
    * file), and only what else the view has beneath it is real.
    */
-  mode: 'stat' | 'open' | 'list' | 'ro' | 'rw';
+  mode: 'stat' | 'stat0' | 'open' | 'list' | 'ro' | 'rw';
 }
 
 /** Where the kernel's own filesystems are: never bound, made fresh (/proc) or left out. */
@@ -56,7 +57,7 @@ const virtualRoots = ['/proc'];
 
 /** Access kinds that need no more than the name itself when it is a directory. */
 const nameOnly = new Set<Access>(['stat', 'read']);
-const strength = { stat: 0, open: 1, list: 2, ro: 3, rw: 4 } as const;
+const strength = { stat0: 0, stat: 1, open: 2, list: 3, ro: 4, rw: 5 } as const;
 
 /** The view entries of a policy, parents first, without entries a parent's bind already brings. */
 export function viewEntries(p: Policy): ViewEntry[] {
@@ -84,6 +85,8 @@ export function viewEntries(p: Policy): ViewEntry[] {
     if (!isGlob && access.some((a) => changesParent.has(a))) add(path.posix.dirname(base), 'rw');
   }
   // code-point order: a parent sorts right before its children
+  // a name only looked up, whose other accesses a person denied: its stand-in refuses them all
+  for (const r of p.paths) if (r.action === 'deny' && want.get(r.pattern) === 'stat') want.set(r.pattern, 'stat0');
   const sorted = [...want.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: ViewEntry[] = [];
   for (const [p0, mode] of sorted) {

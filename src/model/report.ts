@@ -105,6 +105,11 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
   }
 }
 
+/** The capabilities that override file permission bits. */
+export function isDacCapability(name: string): boolean {
+  return name === 'CAP_DAC_OVERRIDE' || name === 'CAP_DAC_READ_SEARCH';
+}
+
 /** Denials and probes from an enforce session's items. */
 export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Denial[]; probes: Probe[] } {
   const denials: Denial[] = [];
@@ -121,9 +126,15 @@ export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Den
   // a path call the filter refused shows up twice too (the filter's record, and the probe's
   // record of a path call that failed with that errno): keep the filter's
   const filtered = new Set(denials.filter((d) => d.kind === 'syscall').map((d) => `${d.name}\0${d.errno}`));
+  // a path refused by the permission bits of a view's stand-in also shows up as the DAC
+  // capability checks the kernel made on the way (the workload never needed them): one denial
+  // (the capability record names no syscall: same process, just before the path call returned)
+  const pathDenied = denials.filter((d) => d.kind === 'path' && d.errno === 'EACCES');
+  const partOfPath = (d: Denial) => pathDenied.some((p) => p.first.pid === d.first.pid && p.first.t >= d.first.t && p.first.t - d.first.t < 0.05);
   const dup = (d: Denial) =>
     (hasFamily && d.kind === 'syscall' && (d.name === 'socket' || d.name === 'socketpair') && d.errno === 'EAFNOSUPPORT') ||
-    (d.kind === 'path' && filtered.has(`${d.name}\0${d.errno}`));
+    (d.kind === 'path' && filtered.has(`${d.name}\0${d.errno}`)) ||
+    (d.kind === 'capability' && isDacCapability(d.name) && partOfPath(d));
   return { denials: denials.filter((d) => !dup(d)), probes };
 }
 

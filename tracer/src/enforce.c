@@ -50,11 +50,12 @@
 /* VIEW_OPEN: the workload only looked the name up or opened it: a directory becomes an empty
  * directory with the host's mode and owner (binding it would bring its whole tree), a file is
  * bound read-only. VIEW_STAT: the same for a directory; a file becomes a stand-in with the host's
- * size, mode, owner and times, holding zeros (its content was never read).
+ * size, mode, owner and times, holding zeros (its content was never read); VIEW_STAT0: the same
+ * stand-in without permission bits (a person denied some access to it).
  * VIEW_LIST: the workload listed a directory: the same names, as stand-ins with no permissions
  * (empty directories, empty files, symlinks with the same target); what else the view binds
  * beneath it is mounted over its stand-in. */
-enum view_kind { VIEW_STAT, VIEW_OPEN, VIEW_LIST, VIEW_RO, VIEW_RW };
+enum view_kind { VIEW_STAT0, VIEW_STAT, VIEW_OPEN, VIEW_LIST, VIEW_RO, VIEW_RW };
 
 struct view_entry {
 	char *path;
@@ -170,6 +171,7 @@ static void read_plan(const char *file) {
 			if (!strcmp(kind, "rw")) plan.views[plan.nviews].kind = VIEW_RW;
 			else if (!strcmp(kind, "ro")) plan.views[plan.nviews].kind = VIEW_RO;
 			else if (!strcmp(kind, "stat")) plan.views[plan.nviews].kind = VIEW_STAT;
+			else if (!strcmp(kind, "stat0")) plan.views[plan.nviews].kind = VIEW_STAT0;
 			else if (!strcmp(kind, "open")) plan.views[plan.nviews].kind = VIEW_OPEN;
 			else if (!strcmp(kind, "list")) plan.views[plan.nviews].kind = VIEW_LIST;
 			else die("whittle writes this file: rebuild both from one checkout", "unknown view kind %s (line %d)", kind, lineno);
@@ -333,17 +335,18 @@ static void build_view(const char *root) {
 		char target[8192];
 		snprintf(target, sizeof target, "%s%s", root, p);
 		enum view_kind k = plan.views[i].kind;
-		if (S_ISREG(st.st_mode) && k == VIEW_STAT) {
+		if (S_ISREG(st.st_mode) && (k == VIEW_STAT || k == VIEW_STAT0)) {
 			struct stat tst;
 			if (stat(target, &tst) == 0 && tst.st_dev != root_st.st_dev) continue; /* under a bind: the host's own */
 			touch_parent_and_file(target);
 			struct timespec ts[2] = {st.st_atim, st.st_mtim};
-			if (truncate(target, st.st_size) < 0 || chmod(target, st.st_mode & 07777) < 0 || chown(target, st.st_uid, st.st_gid) < 0 ||
+			if (truncate(target, st.st_size) < 0 || chmod(target, k == VIEW_STAT0 ? 0 : st.st_mode & 07777) < 0 ||
+			    chown(target, st.st_uid, st.st_gid) < 0 ||
 			    utimensat(AT_FDCWD, target, ts, 0) < 0)
 				session_child_note("cannot make the stand-in of %s in the view: %s", p, strerror(errno));
 			continue;
 		}
-		if (S_ISDIR(st.st_mode) && (k == VIEW_STAT || k == VIEW_OPEN || k == VIEW_LIST)) {
+		if (S_ISDIR(st.st_mode) && (k == VIEW_STAT || k == VIEW_STAT0 || k == VIEW_OPEN || k == VIEW_LIST)) {
 			struct stat tst;
 			if (stat(target, &tst) == 0 && tst.st_dev != root_st.st_dev) continue; /* under a bind: the host's own */
 			mkdirs(target);
