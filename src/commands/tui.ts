@@ -17,20 +17,18 @@ async function runTui(ctrl: TuiController): Promise<number> {
   }
   let code = 0;
   await ctrl.start();
-  const instance = render(createElement(App, { controller: ctrl, formats: exporterTable.map((e) => e.format), onExit: (c: number) => (code = c) }), {
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  // The terminal went away (SIGHUP), or whittle is told to stop: stop the workload and save,
-  // as q would.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGHUP') {
-      // Writes to a hung-up terminal fail (EIO): the screen is gone, the decisions are not.
-      for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
-    }
+  let instance: ReturnType<typeof render> | undefined;
+  let stopping = false;
+  let hungUp = false;
+  // The terminal went away (SIGHUP, or a write or read that fails because it is gone), or
+  // whittle is told to stop (SIGTERM): stop the workload and save, as q would, then exit 0.
+  const stop = (why: 'hangup' | 'SIGTERM') => {
+    if (why === 'hangup') hungUp = true;
+    if (stopping) return;
+    stopping = true;
     void ctrl.quit().then(() => {
-      instance.unmount();
-      if (signal === 'SIGHUP') {
+      instance?.unmount();
+      if (hungUp) {
         // At exit Node restores the terminal's modes and aborts (an assertion in
         // node::ResetStdio) when the terminal is gone; it skips descriptors that are closed.
         for (const fd of [0, 1, 2]) {
@@ -44,12 +42,24 @@ async function runTui(ctrl: TuiController): Promise<number> {
       process.exit(0);
     });
   };
-  process.on('SIGHUP', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A terminal that is closed fails every write with EIO; whittle may learn it that way before
+  // any SIGHUP (the kernel sends SIGHUP only to the session leader, and a shell that outlives
+  // the terminal sends none). Unhandled, that error killed whittle before it saved.
+  // (EIO, EPIPE, ENXIO, a destroyed stream: whatever the error, the screen is unusable)
+  const onStreamError = () => stop('hangup');
+  for (const st of [process.stdout, process.stderr, process.stdin]) st.on('error', onStreamError);
+  const onHup = () => stop('hangup');
+  const onTerm = () => stop('SIGTERM');
+  instance = render(createElement(App, { controller: ctrl, formats: exporterTable.map((e) => e.format), onExit: (c: number) => (code = c) }), {
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
   void ctrl.whenLearningEnds();
   await instance.waitUntilExit();
-  process.off('SIGHUP', onSignal);
-  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onHup);
+  process.off('SIGTERM', onTerm);
   return code;
 }
 
