@@ -311,9 +311,11 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   const err = ctrl.review.error;
 
   let right;
-  if (modal.kind === 'help') right = <Help width={queueW} />;
+  // stacked (narrow) panes: a dialog takes the workload pane's rows too, or it would not fit
+  const dialogH = narrow && modal.kind !== 'none' ? panesH : queueH;
+  if (modal.kind === 'help') right = <Help width={queueW} height={dialogH} />;
   else if (modal.kind === 'deny')
-    right = <Menu title={`deny ${modal.keys.length} item(s): what should the call return?`} options={modal.options.map((e) => ({ label: e }))} cursor={modal.cursor} width={queueW} footer="Enter choose · Esc cancel" />;
+    right = <Menu title={`deny ${modal.keys.length} item(s): what should the call return?`} options={modal.options.map((e) => ({ label: e }))} cursor={modal.cursor} width={queueW} height={dialogH} footer="Enter choose · Esc cancel" />;
   else if (modal.kind === 'glob')
     right = (
       <Menu
@@ -321,6 +323,7 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         options={modal.options.map((p) => ({ label: p, hint: p === modal.confirmSensitive ? 'covers a sensitive path: Enter again to confirm' : undefined }))}
         cursor={modal.cursor}
         width={queueW}
+        height={dialogH}
         footer="* one component, ** any depth · Enter choose · Esc cancel"
       />
     );
@@ -331,6 +334,7 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         options={modal.formats.map((f) => ({ label: f, checked: modal.checked.has(f) }))}
         cursor={modal.cursor}
         width={queueW}
+        height={dialogH}
         footer="space pick · Enter export (to profiles/) · Esc cancel"
         multi
       />
@@ -372,8 +376,8 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   return (
     <Box flexDirection="column" width={columns} height={termRows}>
       <Box flexDirection={narrow ? 'column' : 'row'} height={panesH}>
-        <WorkloadPane lines={ctrl.screen()} width={workW} height={workH} focused={focus === 'workload'} title={workTitle} />
-        <Box width={queueW} height={queueH} flexDirection="column">
+        {dialogH === queueH ? <WorkloadPane lines={ctrl.screen()} width={workW} height={workH} focused={focus === 'workload'} title={workTitle} /> : null}
+        <Box width={queueW} height={dialogH} flexDirection="column">
           {right}
         </Box>
       </Box>
