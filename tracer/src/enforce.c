@@ -459,7 +459,12 @@ static void child_sandbox(struct session *s, void *vctx) {
 		/* The command must be in the view: say so now, while the report channel can still be
 		 * written to (the filter may not allow write). */
 		struct stat st;
-		if (stat(s->exe_path, &st) < 0) session_child_exec_failed(errno);
+		if (s->exec_path && stat(s->exec_path, &st) < 0 && stat(s->exe_path, &st) == 0) {
+			/* the name as given goes through a symlink the policy does not have (a snapshot
+			 * learned before execs were recorded by name): the same program, by its real path */
+			s->exec_path = NULL;
+		}
+		if (stat(s->exec_path ? s->exec_path : s->exe_path, &st) < 0) session_child_exec_failed(errno);
 	}
 	if (plan.nll && landlock_abi_used > 0) {
 		size_t skipped = 0;
