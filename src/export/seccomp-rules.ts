@@ -92,11 +92,12 @@ function aboveHorizon(p: Policy, name: string): boolean {
  * added as a separate layer.
  *
  * What real runtimes take (runc 1.1.5 and crun 1.8.1 with libseccomp 2.5.4, measured by
- * test/integration/export-oci.test.ts): every conditional rule compares its argument once (runc
- * splits a rule with two comparisons of one argument into separate rules, i.e. OR, and crun hands
- * it to libseccomp, which refuses it), so "socket for AF_UNIX or AF_INET, EAFNOSUPPORT otherwise"
- * is one ALLOW rule per family and one EAFNOSUPPORT rule per other value up to the largest allowed
- * family (EQ), plus one above it (GT).
+ * test/integration/export-oci.test.ts): every conditional rule compares its argument once. The
+ * old shape, EAFNOSUPPORT when family != 1 AND family != 2 in one rule, loads without i386 but
+ * answers wrong: runc splits it into separate rules (an OR), libseccomp in crun keeps one of the
+ * two comparisons, and both then refused AF_UNIX while allowing AF_INET. So "socket for AF_UNIX or
+ * AF_INET, EAFNOSUPPORT otherwise" is one ALLOW rule per family and one EAFNOSUPPORT rule per
+ * other value up to the largest allowed family (EQ), plus one above it (GT).
  */
 export function seccompRules(p: Policy, ctx: RenderContext): { rules: SeccompRules; unexpressed: Unexpressed[] } {
   const unexpressed: Unexpressed[] = [];
