@@ -139,15 +139,17 @@ describe('spo exporter', () => {
     expect(u?.reason).toContain('add: ["NET_BIND_SERVICE"]');
   });
 
-  it('leaves out a rule with more argument conditions than the CRD allows, and says so', () => {
+  it('keeps every socket-family rule within the CRD (one condition each, at most 6 allowed)', () => {
     const families = ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET', 'AF_KEY', 'AF_ALG'];
     const many: Policy = { ...p, network: { allow: families, deny: [] } };
     const r = render(many);
     const doc = parseYamlSubset(text(r.artifacts[0]!.content)) as { spec: { syscalls: Array<{ names: string[]; action: string; args?: unknown[] }> } };
     const socketRules = doc.spec.syscalls.filter((s) => s.names.includes('socket'));
+    // one allow rule per accepted family; the other families are refused rule by rule
     expect(socketRules.filter((s) => s.action === 'SCMP_ACT_ALLOW')).toHaveLength(7);
-    expect(socketRules.filter((s) => s.action === 'SCMP_ACT_ERRNO')).toHaveLength(0);
-    expect(r.unexpressed).toContainEqual(expect.objectContaining({ item: 'SCMP_ACT_ERRNO socket with 7 argument conditions' }));
+    expect(socketRules.filter((s) => s.action === 'SCMP_ACT_ERRNO').length).toBeGreaterThan(0);
+    for (const rule of socketRules) expect(rule.args?.length ?? 0).toBeLessThanOrEqual(6);
+    expect(r.unexpressed.map((u) => u.item).filter((i) => /argument conditions/.test(i))).toEqual([]);
   });
 
   it('says what crun on a node does with the horizon', () => {
