@@ -5,7 +5,9 @@
  * disk, exports. The app subscribes to it and calls its methods; one reducer (model/decisions.ts)
  * decides, as in `whittle decide --auto`.
  */
+import { closeSync, constants as fsConstants, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import os from 'node:os';
 import path from 'node:path';
 import type { IPty } from 'node-pty';
@@ -25,6 +27,64 @@ import { whittleVersion } from '../version.js';
 import { profileName } from './export.js';
 
 const { Terminal } = xtermHeadless as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
+
+/**
+ * node-pty loses the end of a program's output on Linux (microsoft/node-pty#72, #85): when the
+ * last process on the terminal closes it, the master reads EIO while output is still pending,
+ * and 200 ms after the child exits node-pty destroys its reader whatever is left unread. The
+ * workload's last lines — often the error that says why it failed — went missing about half
+ * the time (`seq 1 200000` ended the pane at 198099). So: hold the terminal's other side open
+ * until the tracer has exited (no EIO while output is pending), and before node-pty destroys
+ * its reader, read what is left (the descriptor is non-blocking: this stops at "nothing more").
+ * Returns the function that lets the terminal go.
+ */
+function keepOutputUntilExit(pty: IPty, onData: (d: string) => void): () => void {
+  let slave: number | undefined;
+  try {
+    slave = openSync((pty as unknown as { ptsName: string }).ptsName, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+  } catch {
+    /* not a Unix terminal, or gone already: nothing to hold */
+  }
+  const inner = pty as unknown as { _socket?: { destroy: (...a: unknown[]) => unknown }; _fd?: number };
+  const sock = inner._socket;
+  const fd = inner._fd;
+  if (sock && typeof fd === 'number' && nonBlocking(fd)) {
+    const destroy = sock.destroy.bind(sock);
+    sock.destroy = (...a: unknown[]) => {
+      const buf = Buffer.alloc(65536);
+      const text = new StringDecoder('utf8');
+      for (;;) {
+        let n = 0;
+        try {
+          n = readSync(fd, buf, 0, buf.length, null);
+        } catch {
+          break; // EAGAIN: all read; EIO: the other side is gone
+        }
+        if (n <= 0) break;
+        onData(text.write(buf.subarray(0, n)));
+      }
+      return destroy(...a);
+    };
+  }
+  return () => {
+    if (slave === undefined) return;
+    try {
+      closeSync(slave);
+    } catch {
+      /* closed */
+    }
+    slave = undefined;
+  };
+}
+
+function nonBlocking(fd: number): boolean {
+  try {
+    const flags = /^flags:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+    return flags !== undefined && (parseInt(flags, 8) & fsConstants.O_NONBLOCK) !== 0;
+  } catch {
+    return false;
+  }
+}
 
 /** A run of cells with one style, for drawing the workload's screen. */
 export interface Segment {
@@ -173,10 +233,12 @@ export class TuiController {
     this.phase = phase;
     const pty = await spawnInPty(args, { cols: this.cols, rows: this.rows });
     this.pty = pty;
-    pty.onData((d) => {
+    const onData = (d: string) => {
       this.term.write(d);
       this.changed();
-    });
+    };
+    pty.onData(onData);
+    const releaseTerminal = keepOutputUntilExit(pty, onData);
     const reader = this.eventReader(rec, onEvent);
     const streamDone = sock.stream.then(
       (s) =>
@@ -190,7 +252,12 @@ export class TuiController {
           s.on('error', () => resolve());
         }),
     );
-    const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+    const exited = new Promise<number>((resolve) =>
+      pty.onExit(({ exitCode }) => {
+        releaseTerminal();
+        resolve(exitCode);
+      }),
+    );
     this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000).unref()))]).then(async () => {
       await sock.close();
       this.pty = undefined;
