@@ -1,0 +1,151 @@
+/**
+ * Quitting the TUI while the workload still runs — q, Ctrl-C in the queue, closing the terminal
+ * — stops the workload's whole tree, saves the decisions with a complete snapshot and exits 0;
+ * `whittle review` then reopens the snapshot where the person stopped.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { requireRootAndBuild } from '../helpers/setup.js';
+import { Queue, detailHead, panesOf, startWhittle, tallyOf, type TmuxSession } from '../helpers/tmux.js';
+
+type Snap = { status: string; decisions: Record<string, { action: string; errno?: string }>; workload: { exitStatus: number | null } };
+
+let sessions: TmuxSession[] = [];
+beforeAll(() => requireRootAndBuild());
+afterEach(async () => {
+  await Promise.all(sessions.map((s) => s.cleanup()));
+  sessions = [];
+});
+
+/** Processes whose whole command line is exactly this. */
+function pgrep(cmdline: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `^${cmdline}$`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+async function learning(args: string[], o: Parameters<typeof startWhittle>[1] = {}) {
+  const s = await startWhittle(['learn', '--snapshot', 'snap.json', '--', ...args], { cols: 100, rows: 30, ...o });
+  sessions.push(s);
+  return { s, q: new Queue(s), snap: path.join(s.cwd, 'snap.json') };
+}
+
+/** Accept execve (sleep's own exec; a blocked clock_nanosleep is only seen when it returns). */
+async function acceptExecve(s: TmuxSession, q: Queue): Promise<void> {
+  await s.waitFor(/^learning /m);
+  await q.filter('execve');
+  await s.waitFor((x) => /\sexecve\s/.test(panesOf(x)));
+  await q.select(/^execve\s+\[/);
+  await s.sendKeys('a');
+  await s.waitFor(/✓.{0,3}execve\s/);
+}
+
+describe('quitting while the workload runs', () => {
+  it('q stops the tree, saves a complete snapshot with the decisions, exits 0; review resumes there', async () => {
+    const { s, q, snap } = await learning(['sleep', '301']);
+    await acceptExecve(s, q);
+    // deny one, with a chosen errno
+    await q.filter('ld.so.cache');
+    await s.waitFor((x) => /ld\.so\.cache/.test(panesOf(x)));
+    await q.select(/^read \/etc\/ld\.so\.cache\s/);
+    await s.sendKeys('d');
+    await s.waitFor(/what should the call return\?/);
+    await s.sendKeys('Down', 'Down');
+    await s.waitFor(/› ENOENT/);
+    await s.sendKeys('Enter');
+    await s.waitFor(/✗.{0,5}read\s+ld\.so\.cache/);
+    expect(pgrep('sleep 301')).toHaveLength(1);
+
+    const t0 = Date.now();
+    await s.sendKeys('q');
+    expect(await s.waitForExit()).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(pgrep('sleep 301')).toEqual([]);
+    await s.waitForProcessesGone();
+    expect(await s.capture()).toMatch(/decisions saved in .*snap\.json \(resume with: whittle review /);
+    const doc = JSON.parse(readFileSync(snap, 'utf8')) as Snap;
+    expect(doc.status).toBe('complete');
+    expect(doc.workload.exitStatus).toBe(128 + 15);
+    expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+    expect(doc.decisions['path:read:/etc/ld.so.cache']).toMatchObject({ action: 'deny', errno: 'ENOENT' });
+
+    // review: the same screens, the decisions shown where they were left
+    const r = await startWhittle(['review', snap], { cols: 100, rows: 30 });
+    sessions.push(r);
+    let screen = await r.waitFor(/^reviewing /m);
+    expect(screen).toMatch(/recorded: sleep 301/);
+    expect(tallyOf(screen)).toMatchObject({ accepted: 1, denied: 1 });
+    const undecided = tallyOf(screen)!.undecided;
+    expect(undecided).toBeGreaterThan(0);
+    expect(screen).toMatch(new RegExp(`review queue — ${undecided} to decide of ${undecided + 2}`));
+    const rq = new Queue(r);
+    await rq.filter('ld.so.cache');
+    screen = await rq.select(/^read \/etc\/ld\.so\.cache\s/);
+    expect(detailHead(screen)).toMatch(/denied \(ENOENT\)/);
+    await rq.filter('execve');
+    screen = await rq.select(/^execve\s+\[/);
+    expect(detailHead(screen)).toMatch(/\] accepted/);
+    // U: only what still waits for a decision
+    await rq.filter('');
+    await r.sendKeys('U');
+    screen = await r.waitFor(/\(undecided only\)/);
+    expect(screen).not.toMatch(/✓|✗/);
+    await r.sendKeys('q');
+    expect(await r.waitForExit()).toBe(0);
+    expect((JSON.parse(readFileSync(snap, 'utf8')) as Snap).decisions).toEqual(doc.decisions);
+  });
+
+  it('Ctrl-C in the queue quits the same way', async () => {
+    const { s, q, snap } = await learning(['sleep', '302']);
+    await acceptExecve(s, q);
+    await s.sendKeys('C-c');
+    expect(await s.waitForExit()).toBe(0);
+    expect(pgrep('sleep 302')).toEqual([]);
+    await s.waitForProcessesGone();
+    const doc = JSON.parse(readFileSync(snap, 'utf8')) as Snap;
+    expect(doc.status).toBe('complete');
+    expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+  });
+
+  it('a workload that ignores SIGTERM gets SIGKILL 3 s later; whittle still quits with exit 0', async () => {
+    const { s, q, snap } = await learning(['sh', '-c', 'trap "" TERM; sleep 305; echo done']);
+    await acceptExecve(s, q);
+    const t0 = Date.now();
+    await s.sendKeys('q');
+    await s.waitFor(/stopping the workload and saving decisions/);
+    expect(await s.waitForExit(10_000)).toBe(0);
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThan(2500);
+    expect(took).toBeLessThan(6500);
+    expect(pgrep('sleep 305')).toEqual([]);
+    const doc = JSON.parse(readFileSync(snap, 'utf8')) as Snap;
+    expect(doc.status).toBe('complete');
+    expect(doc.workload.exitStatus).toBe(128 + 9);
+    expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+  });
+
+  // Two ways a terminal closes: the shell in it dies of SIGHUP and the kernel passes SIGHUP on
+  // to whittle (a terminal window closed); or the shell outlives it and whittle only finds its
+  // writes failing (EIO). Either way the decisions are saved.
+  it.each([
+    ['whittle gets SIGHUP', false, 306],
+    ['whittle only sees its writes fail', true, 303],
+  ] as const)('closing the terminal (killing the tmux session) stops the tree and saves the decisions: %s', async (_, shellSurvives, secs) => {
+    const { s, q, snap } = await learning(['sleep', String(secs)], { exitStatusAfterHangup: shellSurvives, stderrToFile: true });
+    await acceptExecve(s, q);
+    // the decision is made: close the terminal at once, before the periodic save could run
+    await s.kill();
+    if (shellSurvives) expect(await s.waitForExit()).toBe(0);
+    await s.waitForProcessesGone();
+    expect(pgrep(`sleep ${secs}`)).toEqual([]);
+    expect(s.stderr()).not.toMatch(/Assertion|Error|\bat /);
+    const doc = JSON.parse(readFileSync(snap, 'utf8')) as Snap;
+    expect(doc.status).toBe('complete');
+    expect(doc.workload.exitStatus).toBe(128 + 15);
+    expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+  });
+});
