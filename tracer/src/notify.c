@@ -23,6 +23,7 @@
 
 static struct session *sess;
 static notify_seen_fn seen_fn;
+static notify_keep_fn keep_fn;
 static uint64_t count, stale;
 static struct intmap exe_cache; /* tgid → malloc'd exe path */
 
@@ -62,8 +63,9 @@ static const char *exe_of(pid_t tgid, pid_t tid, int nr, enum abi abi) {
 	/* An exec replaces the image: forget what we knew when this call is an exec. */
 	const struct wh_spec *sp = &capture_specs(abi)[nr];
 	char *e = intmap_get(&exe_cache, (uint64_t)tgid);
-	if (e && sp->cls == CL_EXEC) {
-		/* The caller still runs the old image; the next call will see the new one. */
+	if (sp->cls == CL_EXEC) {
+		/* The caller still runs the old image; the next call will see the new one (so the
+		 * old one is not cached, even when the exec is the first call seen from it). */
 		free(intmap_del(&exe_cache, (uint64_t)tgid));
 		e = NULL;
 		char p[64];
@@ -167,7 +169,7 @@ static void handle(struct seccomp_notif *req, struct seccomp_notif_resp *resp, i
 	c.exe = exe_of(tgid, tid, nr, c.abi);
 	if (valid) {
 		seen_fn(tgid, c.abi, nr, c.exe);
-		classify_call(&c);
+		if (!keep_fn || keep_fn(tgid, c.abi, nr, c.exe)) classify_call(&c);
 	} else {
 		stale++;
 	}
@@ -203,6 +205,8 @@ static void on_ready(int fd, uint32_t events, void *ctx) {
 		break;
 	}
 }
+
+void notify_set_keep(notify_keep_fn keep) { keep_fn = keep; }
 
 void notify_start(int listener_fd, struct session *s, notify_seen_fn seen) {
 	sess = s;
