@@ -28,6 +28,16 @@ const volatile __u8 record_calls = 1;      /* 0: only counts, tree and capabilit
 const volatile __u8 denials_only = 0;
 /* Set when the workload creates cgroups below its own. */
 __u8 has_subcgroups = 0;
+/* Container sessions (whittle-tracer container): the session's cgroup also holds the runtime
+ * that starts the container (runc, crun, podman and conmon). Only tasks under a seccomp filter
+ * (the container's: the runtime installs it there) are the container's, and not while the
+ * runtime itself still runs in them after installing it (its comm, e.g. "runc:[2:INIT]"). */
+const volatile __u8 seccomp_tasks_only = 0;
+const volatile char skip_comm[4][16] = {};
+/* enforce in a container: also send a first sighting of every syscall that failed with EPERM or
+ * EACCES (a seccomp ERRNO answer the kernel does not log: runc 1.1.5 cannot ask for
+ * SECCOMP_FILTER_FLAG_LOG); user space tells the filter's answers from the kernel's */
+const volatile __u8 syscall_denials = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -126,11 +136,31 @@ static __always_inline void count_lost(__u32 what) {
 	if (v) (*v)++;
 }
 
+static __always_inline bool container_task(void) {
+	struct task_struct *t = bpf_get_current_task_btf();
+	if (t->seccomp.mode != 2 /* SECCOMP_MODE_FILTER */) return false;
+	char comm[16];
+	bpf_get_current_comm(comm, sizeof comm);
+	for (int i = 0; i < 4; i++) {
+		if (!skip_comm[i][0]) break;
+		bool same = true;
+		for (int k = 0; k < 16; k++) {
+			char want = skip_comm[i][k];
+			if (!want) break;
+			if (comm[k] != want) {
+				same = false;
+				break;
+			}
+		}
+		if (same) return false;
+	}
+	return true;
+}
+
 static __always_inline bool in_session(void) {
 	__u64 id = bpf_get_current_cgroup_id();
-	if (id == target_cgid) return true;
-	if (!has_subcgroups) return false;
-	return bpf_map_lookup_elem(&subcgroups, &id) != NULL;
+	if (id != target_cgid && (!has_subcgroups || !bpf_map_lookup_elem(&subcgroups, &id))) return false;
+	return !seccomp_tasks_only || container_task();
 }
 
 static __always_inline __u64 wake_flag(void) {
@@ -441,6 +471,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 		 * ENOENT of a path call: a path the sandbox's view left out looks absent (user space
 		 * keeps only the names that exist outside the sandbox) */
 		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */ && ret != -2 /* ENOENT */) return 0;
+		if (syscall_denials && (ret == -13 || ret == -1)) count_syscall(abi, nr);
 	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;

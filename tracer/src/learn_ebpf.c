@@ -381,6 +381,16 @@ static void tick(void) {
 
 /* Open, size and load the programs; only_caps keeps just the capability probe. */
 static bool denials_mode;
+/* Container sessions (probe_set_container). */
+static bool container_mode, container_syscall_denials;
+static char container_skip_comm[4][16];
+
+void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_denials) {
+	container_mode = true;
+	container_syscall_denials = syscall_denials;
+	memset(container_skip_comm, 0, sizeof container_skip_comm);
+	for (size_t i = 0; i < n && i < 4; i++) strncpy(container_skip_comm[i], skip_comms[i], 15);
+}
 
 static const char *load(struct session *s, const struct learn_opts *o, bool only_caps) {
 	libbpf_set_print(libbpf_quiet);
@@ -390,6 +400,11 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 	skel->rodata->target_cgid = s->cg.id;
 	skel->rodata->record_calls = only_caps ? 0 : 1;
 	skel->rodata->denials_only = denials_mode ? 1 : 0;
+	if (container_mode) {
+		skel->rodata->seccomp_tasks_only = 1;
+		skel->rodata->syscall_denials = container_syscall_denials ? 1 : 0;
+		memcpy((void *)skel->rodata->skip_comm, container_skip_comm, sizeof container_skip_comm);
+	}
 	if (o->ringbuf > 0) bpf_map__set_max_entries(skel->maps.rb, (uint32_t)o->ringbuf);
 	uint64_t fs[WH_FN_COUNT] = {0}, fe[WH_FN_COUNT] = {0};
 	if (capfn_ranges(fs, fe)) {
@@ -559,6 +574,7 @@ void denial_probe_set_pre_exec(pid_t pid) {
 
 void denial_probe_poll(void) {
 	if (ringbuf) ring_buffer__consume(ringbuf);
+	if (skel && container_syscall_denials) sync_counts(false);
 }
 
 uint64_t denial_probe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) + kernel_lost(WH_LOST_STRING) : 0; }
@@ -597,6 +613,7 @@ const char *denial_probe_start(struct session *s, const struct learn_opts *o) {
 	return "this whittle-tracer was built without the eBPF recorder";
 }
 void denial_probe_set_pre_exec(pid_t pid) { (void)pid; }
+void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_denials) { (void)skip_comms, (void)n, (void)syscall_denials; }
 void denial_probe_poll(void) {}
 uint64_t denial_probe_lost(void) { return 0; }
 void denial_probe_stop(void) {}
