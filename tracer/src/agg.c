@@ -129,6 +129,24 @@ struct item *agg_syscall(enum abi a, int nr, uint64_t n, const struct origin *o)
 	return it;
 }
 
+struct item *agg_syscall_layer(enum abi a, int nr, const char *layer, uint64_t n, const struct origin *o) {
+	if (!layer) return agg_syscall(a, nr, n, o);
+	bool fresh;
+	char key[96];
+	int len = snprintf(key, sizeof key, "%s:%d:%s", abi_name(a), nr, layer);
+	struct item *it = lookup(IK_SYSCALL, key, (size_t)len, &fresh);
+	if (fresh) {
+		begin_item(it, o);
+		emit_str("arch", abi_name(a));
+		emit_i64("nr", a == ABI_X32 ? nr & ~0x40000000 : nr);
+		emit_str("name", syscall_name(a, nr));
+		emit_str("layer", layer);
+		emit_end();
+	}
+	add(it, n);
+	return it;
+}
+
 struct item *agg_path(const char *path, const char *access, const char *result, uint64_t n, const struct origin *o) {
 	const char *f[] = {path, access, result};
 	bool fresh;

@@ -34,6 +34,10 @@ uint64_t agg_item_count(void);
 
 /* Each returns the item; the first call for a key emits its "item" event. n is added to the count. */
 struct item *agg_syscall(enum abi a, int nr, uint64_t n, const struct origin *o);
+/* A syscall made by another layer than the workload's own (layer "runtime": a container
+ * runtime after it installed the container's filter, before the container's program runs);
+ * NULL is agg_syscall(). Counted apart from the workload's own calls of the same number. */
+struct item *agg_syscall_layer(enum abi a, int nr, const char *layer, uint64_t n, const struct origin *o);
 struct item *agg_path(const char *path, const char *access, const char *result, uint64_t n, const struct origin *o);
 struct item *agg_symlink(const char *path, const char *target, const struct origin *o);
 struct item *agg_exec(const char *path, const char *argv0, const char *result, const struct origin *o);
