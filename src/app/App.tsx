@@ -390,6 +390,8 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         accepted={t.accepted}
         denied={t.denied}
         undecided={t.undecided}
+        critical={t.critical}
+        high={t.high}
         lost={ctrl.lost}
         runSummary={ctrl.runSummary}
         filter={filter + (undecidedOnly ? ' (undecided only)' : '')}

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IPty } from 'node-pty';
 import xtermHeadless from '@xterm/headless';
-import { decide, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
+import { decide, effectiveDecision, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
 import { keys, queueItems, type QueueItem } from '../model/items.js';
 import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
 import { buildPolicy, type Policy } from '../model/policy.js';
@@ -402,10 +402,25 @@ export class TuiController {
     this.changed();
   }
 
-  private tallied?: { of: ReviewState; t: ReturnType<typeof tally> };
-  /** Counts for the status line, once per state (it is O(items)). */
+  private tallied?: { of: ReviewState; t: ReturnType<typeof tally> & { critical: number; high: number } };
+  /**
+   * Counts for the status line, once per state (it is O(items)); with how many of the items
+   * still waiting are critical or high risk (they may be scrolled far out of sight).
+   */
   tally() {
-    if (this.tallied?.of !== this.review) this.tallied = { of: this.review, t: tally(this.review) };
+    if (this.tallied?.of !== this.review) {
+      let critical = 0;
+      let high = 0;
+      const { decisions } = this.review;
+      const globs = Object.values(decisions).flatMap((d) => (d.action === 'glob' ? [{ pattern: d.pattern, access: d.access, decision: d }] : []));
+      for (const it of this.review.items) {
+        if (it.risk !== 'critical' && it.risk !== 'high') continue;
+        if (effectiveDecision(decisions, it, globs)) continue;
+        if (it.risk === 'critical') critical++;
+        else high++;
+      }
+      this.tallied = { of: this.review, t: { ...tally(this.review), critical, high } };
+    }
     return this.tallied.t;
   }
 

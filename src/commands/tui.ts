@@ -77,13 +77,14 @@ export async function runLearnTui(o: LearnOptions): Promise<number> {
     ringBuffer: o.ringBuffer,
   });
   const code = await runTui(ctrl);
-  process.stderr.write(`whittle: decisions saved in ${file} (resume with: whittle review ${file})\n`);
+  // (on a line of its own: ink leaves the cursor at the end of its last line)
+  process.stderr.write(`\nwhittle: decisions saved in ${file} (resume with: whittle review ${file})\n`);
   return code;
 }
 
 export async function runReviewTui(file: string): Promise<number> {
   const ctrl = new TuiController({ mode: 'review', snapshotFile: file, argv: [], cols: 40, rows: 15 });
   const code = await runTui(ctrl);
-  process.stderr.write(`whittle: decisions saved in ${file}\n`);
+  process.stderr.write(`\nwhittle: decisions saved in ${file}\n`);
   return code;
 }
