@@ -174,6 +174,17 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         return setUndecidedOnly((v) => !v);
       case ' ':
         return advance();
+      case '!': {
+        // the next critical or high risk item still waiting (they may be far down the queue)
+        const risky = (r: Row) =>
+          r.type === 'item' ? (r.item.risk === 'critical' || r.item.risk === 'high') && !r.decision : r.type === 'dir' && !r.expanded && r.undecided > 0 && (r.risk === 'critical' || r.risk === 'high');
+        const from = Math.min(cursorRef.current, rows.length - 1);
+        for (let k = 1; k <= rows.length; k++) {
+          const i = (from + k) % rows.length;
+          if (risky(rows[i]!)) return setCursor(i);
+        }
+        return setMessage('no critical or high risk item is waiting for a decision');
+      }
       case 'u':
         ctrl.dispatch({ type: 'undo' });
         if (ctrl.review.error) setMessage(ctrl.review.error);

@@ -10,7 +10,7 @@ const keysHelp: Array<[string, string]> = [
   ['g', 'widen a path to a pattern (* one component, ** any depth); asks before covering a sensitive path'],
   ['A / D', 'accept / deny every undecided item (as whittle decide --auto)'],
   ['u', 'undo the last decision'],
-  ['space', 'skip to the next undecided item'],
+  ['space  !', 'skip to the next undecided item  ! the next critical or high risk one'],
   ['/ · U', 'filter by text (Esc clears) · show only undecided items (again: all)'],
   ['tab', 'give the keyboard to the workload pane; Ctrl-] takes it back'],
   ['e', 'export the policy (pick formats; says what each cannot express)'],

@@ -26,6 +26,7 @@ const keys: Array<{ text: string; keep: number }> = [
   { text: 'g glob', keep: 3 },
   { text: 'u undo', keep: 3 },
   { text: 'space skip', keep: 5 },
+  { text: '! risky', keep: 3 },
   { text: '/ filter', keep: 4 },
   { text: 'tab workload', keep: 6 },
   { text: 'e export', keep: 2 },

@@ -34,6 +34,19 @@ describe('whittle learn: the review loop on the demo', () => {
     expect(screen).toMatch(/review queue — (\d+) to decide of \1/);
     expect(tallyOf(screen)).toMatchObject({ accepted: 0, denied: 0 });
     expect(existsSync(path.join(s.cwd, 'profiles'))).toBe(false);
+    // what is risky and waiting is counted, and ! goes to it wherever it is in the queue
+    expect(statusLines(screen)[0]).toMatch(/undecided \(\d+ critical, \d+ high\)/);
+    // (the demo's critical path, /proc/sysrq-trigger, is some 90 rows down the queue)
+    const seen: string[] = [];
+    while (!seen.some((h) => /^\/proc\/$|^(write|create) \/proc\/sysrq-trigger\s/.test(h))) {
+      expect(seen.length).toBeLessThan(30);
+      const before = detailHead(await s.capture());
+      await s.sendKeys('!');
+      screen = await s.waitFor((x) => detailHead(x) !== before);
+      expect(detailHead(screen)).toMatch(/\[(critical|high)\] undecided|^\/proc\/$/);
+      seen.push(detailHead(screen));
+    }
+    expect(seen[0]).toMatch(/^CAP_SYS_ADMIN\s+\[critical\]/);
 
     // accept one item
     await q.filter('AF_INET');
