@@ -496,7 +496,12 @@ export class TuiController {
     const { denials, probes } = denialsOf(runRec);
     this.lastDenials = denials;
     const status = runRec.exit?.setupError ? 125 : (runRec.exit?.status ?? null);
-    this.runSummary = `run for real: ${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${runRec.exit?.setupError ? ` — ${runRec.exit.setupError}` : ''}`;
+    const failedToStart = runRec.exit?.execError
+      ? ` — the program could not be executed in the sandbox (${runRec.exit.execError}): accept its path (exec) and run again`
+      : runRec.exit?.setupError
+        ? ` — the sandbox could not be built: ${runRec.exit.setupError}`
+        : '';
+    this.runSummary = `run for real: ${failedToStart ? 'NOT STARTED, ' : ''}${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${failedToStart}`;
     this.term.write(`\x1b[1;35m── ${this.runSummary} ──\x1b[0m\r\n`);
     // only what this run denied is marked: a clean run clears the marks of the last one
     const deniedKeys = new Set(queueItems(denialsAsObserved(denials)).map((q) => q.key));

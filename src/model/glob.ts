@@ -1,5 +1,6 @@
 /**
  * Path patterns, as in AppArmor: `*` is one path component (or part of one), `**` any depth.
+ * `/dir/**` matches everything below /dir (and `/dir/`), not the directory `/dir` itself.
  */
 
 function escapeRe(s: string): string {
@@ -16,12 +17,8 @@ export function globToRegExp(pattern: string): RegExp {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '*' && pattern[i + 1] === '*') {
-      // "/**" at the end matches the directory itself and everything below it
-      if (pattern[i + 2] === undefined && out.endsWith('/')) {
-        out = out.slice(0, -1) + '(?:/.*)?';
-      } else {
-        out += '.*';
-      }
+      // any depth, slashes included; as in AppArmor, /dir/** is what is below /dir, not /dir
+      out += '.*';
       i++;
     } else if (c === '*') {
       out += '[^/]*';
