@@ -5,9 +5,8 @@
  * it exited 0 but denials happened; 125 when whittle could not build the sandbox).
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
@@ -16,11 +15,11 @@ import { InputError } from '../store/errors.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
 import { errnoByName } from '../model/knowledge/errnos.js';
 import { familyByName } from '../model/knowledge/families.js';
-import { loadPolicy } from '../store/policy-file.js';
-import { SnapshotFile } from '../store/snapshot.js';
-import { spawnEnforce } from '../trace/tracer-process.js';
-import { EXIT } from './learn.js';
+import { spawnEnforceEarly, type EarlyEnforceRun } from '../trace/tracer-process.js';
 import { fail, red, say, warn } from './output.js';
+
+/** As in commands/learn.ts (not imported from there: it brings the snapshot store along). */
+const EXIT = { tracerFailure: 125, strictDenied: 121 } as const;
 
 export interface RunOptions {
   profile?: string;
@@ -100,22 +99,35 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new InputError('whittle run needs root: it builds the sandbox with namespaces, mounts and seccomp', 'run it as root, e.g. sudo whittle run …');
   }
-  const { policy, snapshot } = await loadPolicy(o.profile, { undecided: o.undecided });
-  checkEnforceable(policy, o.profile, snapshot?.host.machine);
+  // With the command given, the tracer starts now and readies its probes while the policy is
+  // loaded and checked (the spec follows on a descriptor); it leaves quietly if that fails.
+  let run: EarlyEnforceRun | undefined = o.argv.length ? spawnEnforceEarly({ argv: o.argv }) : undefined;
+  let policy: Policy;
+  try {
+    const { loadPolicy } = await import('../store/policy-file.js');
+    const loaded = await loadPolicy(o.profile, { undecided: o.undecided });
+    policy = loaded.policy;
+    checkEnforceable(policy, o.profile, loaded.snapshot?.host.machine);
+  } catch (e) {
+    if (run) {
+      run.abort();
+      run.read({ push: () => undefined, end: () => undefined }); // nothing to read: let it end
+      await run.done;
+    }
+    throw e;
+  }
   const argv = o.argv.length ? o.argv : policy.workload.argv;
   if (!argv.length) throw new InputError('no command to run', 'put it after --');
   if (policy.undecided.count > 0 && !o.quiet) say(`${policy.undecided.count} undecided item(s) are ${policy.undecided.treatedAs === 'deny' ? 'denied' : 'allowed'} in this run (--undecided ${policy.undecided.treatedAs === 'deny' ? 'accept' : 'deny'} to change that)`);
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'whittle-run-'));
-  const specFile = path.join(dir, 'enforce.spec');
-  await writeFile(specFile, enforceSpec(policy));
   const allowed = new Set(policy.syscalls.allow);
   const caps = new Set(policy.capabilities.allow);
   const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name), capAccepted: (name: string) => caps.has(name) };
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
-  const run = spawnEnforce({ specFile, argv });
+  run ??= spawnEnforceEarly({ argv });
+  run.sendSpec(enforceSpec(policy));
   const { EventLineReader } = await import('../trace/protocol.js');
   const seen = new Set<number>();
   run.read(
@@ -141,7 +153,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     ),
   );
   const ignore = () => undefined;
-  const stop = () => run.child.kill('SIGTERM');
+  const stop = () => run!.child.kill('SIGTERM');
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
   process.on('SIGTERM', stop);
@@ -154,7 +166,6 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     process.off('SIGQUIT', ignore);
     process.off('SIGTERM', stop);
     process.off('SIGHUP', stop);
-    await rm(dir, { recursive: true, force: true });
   }
   const { denials, probes } = denialsOf(rec, denialOptions);
   if (!o.quiet) for (const d of denials) if (d.kind === 'capability' && isDacCapability(d.name)) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(d)}\n`);
@@ -200,6 +211,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const summary = `${report.denialCount} denial(s)${report.probes.length ? `, ${report.probes.length} probe(s) answered ENOSYS (programs fall back; not denials)` : ''}; exit status ${report.exitStatus ?? '?'}`;
   say(report.denialCount ? red(summary) : summary);
   if (o.learnDenials && report.denials.length) {
+    const { SnapshotFile } = await import('../store/snapshot.js');
     const snap = await SnapshotFile.open(o.learnDenials);
     snap.doc.observed = mergeObserved(snap.doc.observed, denialsAsObserved(report.denials));
     await snap.save();

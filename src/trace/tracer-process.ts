@@ -80,9 +80,28 @@ export function spawnEnforce(o: { specFile: string; argv: string[]; env?: Record
   return spawnTracer(['enforce', '--spec', o.specFile, '--events', '3', '--', ...o.argv], o.env);
 }
 
-function spawnTracer(args: string[], env?: Record<string, string>): TracerRun {
+/** An enforcing session started before its spec is ready: see spawnEnforceEarly. */
+export interface EarlyEnforceRun extends TracerRun {
+  /** Hand the tracer its enforce spec (once). */
+  sendSpec(spec: string): void;
+  /** Give up before sending a spec: the tracer leaves quietly, nothing of the workload ran. */
+  abort(): void;
+}
+
+/**
+ * Start an enforcing session whose spec follows on descriptor 4: the tracer readies its denial
+ * readers and in-kernel probe (tens of ms) while whittle is still loading and checking the policy.
+ */
+export function spawnEnforceEarly(o: { argv: string[]; env?: Record<string, string> }): EarlyEnforceRun {
+  const run = spawnTracer(['enforce', '--spec-fd', '4', '--events', '3', '--', ...o.argv], o.env, true);
+  const spec = run.child.stdio[4] as NodeJS.WritableStream | null;
+  spec?.on('error', () => undefined); // the tracer may be gone already (command not found): its exit says why
+  return { ...run, sendSpec: (text) => spec?.end(text), abort: () => spec?.end() };
+}
+
+export function spawnTracer(args: string[], env?: Record<string, string>, specPipe = false): TracerRun {
   const child = spawn(tracerPath(), args, {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    stdio: specPipe ? ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit', 'pipe'],
     env: env ? { ...process.env, ...env } : process.env,
   });
   const stream = child.stdio[3] as NodeJS.ReadableStream | null;

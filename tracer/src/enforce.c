@@ -117,9 +117,12 @@ static unsigned long mount_flag(const char *f) {
 	return 0;
 }
 
-static void read_plan(const char *file) {
-	FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "re");
-	if (!f) die_errno(NULL, "cannot read the enforce spec %s", file);
+/* Read the spec from a file, or from descriptor spec_fd (closed after: the workload must not
+ * inherit it). An empty descriptor means whittle gave up before sending one (the policy was
+ * refused): nothing to say, exit quietly. */
+static void read_plan(const char *file, int spec_fd) {
+	FILE *f = spec_fd >= 0 ? fdopen(spec_fd, "r") : !strcmp(file, "-") ? stdin : fopen(file, "re");
+	if (!f) die_errno(NULL, "cannot read the enforce spec %s", file ? file : "(descriptor)");
 	sbuf_init(&plan.filter_spec);
 	sbuf_adds(&plan.filter_spec, "whittle-filter 1\n");
 	char line[8192];
@@ -215,6 +218,7 @@ static void read_plan(const char *file) {
 		}
 	}
 	if (f != stdin) fclose(f);
+	if (!header && spec_fd >= 0 && lineno == 0) exit(EXIT_TRACER_FAILURE);
 	if (!header) die(NULL, "empty enforce spec");
 	char err[512];
 	FILE *fs = fmemopen(plan.filter_spec.data, plan.filter_spec.len, "r");
@@ -555,25 +559,35 @@ static void tick(void) {
 	if (!emit_flush()) cgroup_signal(&sess->cg, SIGKILL);
 }
 
+static void remove_cgroup_at_exit(void) {
+	if (sess) cgroup_destroy(&sess->cg);
+}
+
 int enforce_main(int argc, char **argv) {
 	const char *spec = NULL, *events = NULL;
+	int spec_fd = -1;
 	struct learn_opts o = {.rcvbuf = 16 << 20, .ringbuf = 1 << 20, .cap_probe = true};
 	o.simulate_missing = getenv("WHITTLE_SIMULATE_MISSING");
-	static const struct option opts[] = {{"spec", required_argument, 0, 's'}, {"events", required_argument, 0, 'e'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {
+		{"spec", required_argument, 0, 's'}, {"spec-fd", required_argument, 0, 'f'}, {"events", required_argument, 0, 'e'}, {0, 0, 0, 0}};
+	const char *usage = "usage: whittle-tracer enforce --spec FILE|--spec-fd N [--events FD] -- CMD…";
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "+s:e:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:f:e:", opts, NULL)) != -1) {
 		if (c == 's') spec = optarg;
+		else if (c == 'f') spec_fd = atoi(optarg);
 		else if (c == 'e') events = optarg;
-		else die("usage: whittle-tracer enforce --spec FILE [--events FD] -- CMD…", "bad arguments");
+		else die(usage, "bad arguments");
 	}
-	if (!spec || optind >= argc) die("usage: whittle-tracer enforce --spec FILE [--events FD] -- CMD…", "missing --spec or the command");
+	if ((!spec && spec_fd < 0) || optind >= argc) die(usage, "missing --spec or the command");
 	if (geteuid() != 0) die("run it as root (sudo whittle run …)", "whittle run needs root: it builds a sandbox with namespaces, mounts and seccomp");
 	if (events) emit_open(events);
 	agg_init();
 	loop_init();
 	paths_init(session_pid_in_session);
-	read_plan(spec);
+	/* A spec read from a file comes first (a bad one costs nothing); one on a descriptor comes
+	 * while whittle is still loading the policy, so the probes are made ready meanwhile. */
+	if (spec_fd < 0) read_plan(spec, -1);
 
 	struct session s = {0};
 	sess = &s;
@@ -581,17 +595,20 @@ int enforce_main(int argc, char **argv) {
 	s.tracer_exe = xreadlink("/proc/self/exe");
 	s.on_child_note = on_note;
 	session_resolve_command(&s);
+
+	int err = audit_open(o.rcvbuf, on_record, NULL);
+	if (err) die("run whittle as root (CAP_AUDIT_READ) in the initial network namespace", "cannot read seccomp denial records: %s", strerror(-err));
+	session_prepare(&s, "run");
+	atexit(remove_cgroup_at_exit);
+	proctree_open(&s);
+	const char *why = denial_probe_start(&s, &o);
+	if (spec_fd >= 0) read_plan(NULL, spec_fd);
+
 	landlock_abi_used = plan.nll ? landlock_abi() : 0;
 	/* Landlock forbids every mount, umount and pivot_root to the threads it restricts: with
 	 * the workload's own mounts accepted, Landlock would break them, so it is left out. */
 	const char *mounter = landlock_abi_used > 0 ? workload_may_mount() : NULL;
 	if (mounter) landlock_abi_used = 0;
-
-	int err = audit_open(o.rcvbuf, on_record, NULL);
-	if (err) die("run whittle as root (CAP_AUDIT_READ) in the initial network namespace", "cannot read seccomp denial records: %s", strerror(-err));
-	session_prepare(&s, "run");
-	proctree_open(&s);
-	const char *why = denial_probe_start(&s, &o);
 
 	emit_begin("hello");
 	emit_u64("v", WHITTLE_PROTOCOL_VERSION);
