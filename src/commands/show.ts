@@ -9,12 +9,16 @@ import type { SnapshotDoc } from '../store/schema.js';
 /** One or two lines on what a recording holds (used right after learn). */
 export function describeSnapshot(rec: Recording): string[] {
   const n = { syscall: 0, path: 0, exec: 0, mount: 0, net: 0, cap: 0, denied: 0 };
-  for (const it of rec.items.values()) n[it.kind]++;
+  let runtime = 0;
+  for (const it of rec.items.values()) {
+    if (it.kind === 'syscall' && it.layer === 'runtime') runtime++;
+    else n[it.kind]++;
+  }
   const mech = rec.hello ? `${rec.hello.mechanism}` : '?';
   const procs = rec.exit?.processes ?? 0;
   const secs = rec.end ? rec.end.elapsed.toFixed(2) : '?';
   return [
-    `recorded ${n.syscall} syscalls, ${n.path} path items, ${n.exec} execs, ${n.mount} mount/namespace ops, ${n.net} network items, ${n.cap} capability checks`,
+    `recorded ${n.syscall} syscalls${rec.container || runtime ? ` (and ${runtime} of the container runtime's own)` : ''}, ${n.path} path items, ${n.exec} execs, ${n.mount} mount/namespace ops, ${n.net} network items, ${n.cap} capability checks`,
     `from ${procs} process(es) in ${secs} s with the ${mech} recorder; lost: ${rec.lost.total}`,
   ];
 }
@@ -43,10 +47,16 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
     exitStatus: doc.workload.exitStatus,
     observed: doc.observed,
     lost: doc.lost,
+    ...(doc.container ? { container: doc.container } : {}),
   });
   const out: string[] = [];
   out.push(`${file}`);
   out.push(`  workload   ${doc.workload.argv.join(' ')}  (${exitText(doc)}, ${doc.workload.processes ?? '?'} process(es))`);
+  if (doc.container) {
+    const c = doc.container;
+    out.push(`  container  ${c.ref} (${c.refKind}) through ${c.runtime} ${c.runtimeVersion}${c.ociRuntime ? ` with ${c.ociRuntime}` : ''}; paths as the container sees them`);
+    if (!c.argumentsRecorded) out.push(`  note       the runtime gave no seccomp listener: syscalls only, no arguments (paths, sockets, mounts)`);
+  }
   out.push(`  recorded   ${doc.createdAt} on ${doc.host.hostname}, kernel ${doc.host.kernel}, ${doc.recorder?.mechanism ?? '?'} recorder`);
   if (doc.status !== 'complete') out.push(`  STATUS     ${doc.status.toUpperCase()}: ${doc.statusReason ?? ''}`);
   out.push(`  lost       ${doc.lost.total === 0 ? '0 (nothing the tracer could have missed was lost)' : `${doc.lost.total}: ` + Object.entries(doc.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v} (${doc.lost.explain[k] ?? ''})`).join('; ')}`);
@@ -57,6 +67,11 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   const sc = [...j.syscalls].sort((a, b) => b.count - a.count);
   out.push(...top(sc, 1000, (s) => `  ${s.name.padEnd(22)} ${s.arch.padEnd(7)} ${String(s.count).padStart(9)}`));
   out.push('');
+  if (j.runtimeLayer && doc.container) {
+    out.push(`runtime layer: what ${doc.container.runtime} ${doc.container.runtimeVersion} did itself after installing the filter (${j.runtimeLayer.length}; kept in profiles for ${doc.container.runtime})`);
+    out.push(`  ${j.runtimeLayer.map((s) => (s.arch === 'x86_64' ? s.name : `${s.name} (${s.arch})`)).join(' ') || '(none seen)'}`);
+    out.push('');
+  }
   out.push(`paths (${j.paths.length})`);
   out.push(...top(j.paths, 60, (p) => `  ${p.access.padEnd(12)} ${p.result.padEnd(8)} ${String(p.count).padStart(6)}  ${p.path}`));
   out.push('');
@@ -76,6 +91,17 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   const caps = capabilitiesByName(doc.observed.capabilities);
   out.push(`capabilities (${caps.length})`);
   out.push(...top(caps, 50, (c) => `  ${c.name.padEnd(24)} ${c.class.padEnd(9)} ${c.inferred ? 'inferred' : 'observed'}  by ${c.syscalls.join(', ') || '(exec)'}`));
+  if (j.container) {
+    const cc = j.container.capabilities;
+    out.push(`  the container was given ${cc.set.length} (${cc.source}): ${cc.set.join(' ') || '(none)'}`);
+    out.push(`  never used, can be dropped: ${cc.unused.join(' ') || '(none)'}`);
+    if (cc.missing.length) out.push(`  used but not given (refused): ${cc.missing.join(' ')}`);
+  }
+  if (j.container?.mounts.length) {
+    out.push('');
+    out.push(`the container's mounts (from its configuration; the runtime makes them before the filter) (${j.container.mounts.length})`);
+    out.push(...top(j.container.mounts, 40, (m) => `  ${m.destination.padEnd(24)} ${m.type.padEnd(8)} ${m.source}${m.options.length ? `  ${m.options.join(',')}` : ''}`));
+  }
   if (doc.messages.length) {
     out.push('');
     out.push('messages from the tracer');
@@ -97,6 +123,7 @@ export async function showCommand(file: string, o: { json: boolean }): Promise<n
       exitStatus: doc.workload.exitStatus,
       observed: doc.observed,
       lost: doc.lost,
+      ...(doc.container ? { container: doc.container } : {}),
     });
     process.stdout.write(JSON.stringify(j, null, 2) + '\n');
   } else {

@@ -106,7 +106,9 @@ export function seccompRules(p: Policy, ctx: RenderContext): { rules: SeccompRul
   const allow = new Set(p.syscalls.allow);
   const layer: string[] = [];
   if (ctx.runtime) {
-    for (const n of runtimeLayers[ctx.runtime].syscalls) if (!allow.has(n) && syscallByName(n)) layer.push(n);
+    // the runtime's measured layer, and what it was seen to do when this policy was learned through it
+    const learned = p.runtimeLayer?.runtime === ctx.runtime ? p.runtimeLayer.syscalls : [];
+    for (const n of new Set([...runtimeLayers[ctx.runtime].syscalls, ...learned])) if (!allow.has(n) && syscallByName(n)) layer.push(n);
   }
   const byErrno = new Map<number, string[]>();
   const addErrno = (name: string, errno: number) => byErrno.set(errno, [...(byErrno.get(errno) ?? []), name]);

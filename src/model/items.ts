@@ -34,6 +34,8 @@ export interface SyscallQueueItem extends Base {
   name: string;
   arches: string[];
   capability?: string;
+  /** A container runtime's own call (after it installed the filter, before the container's program ran): its own layer, kept in profiles for that runtime. */
+  layer?: 'runtime';
 }
 export interface PathQueueItem extends Base {
   kind: 'path';
@@ -66,6 +68,7 @@ export type QueueItem = SyscallQueueItem | PathQueueItem | MountQueueItem | NetQ
 /** Decision keys. They name what a policy rule is about, so a decision outlives one run. */
 export const keys = {
   syscall: (name: string) => `syscall:${name}`,
+  runtimeSyscall: (name: string) => `runtime-syscall:${name}`,
   path: (path: string, access: string) => `path:${access}:${path}`,
   mount: (m: Pick<ObservedMount, 'op' | 'source' | 'target' | 'fstype' | 'flags'>) => `mount:${m.op}:${m.fstype}:${m.source}:${m.target}:${m.flags}`,
   net: (family: string) => `net:${family}`,
@@ -98,7 +101,7 @@ function pathNote(path: string, access: string): { risk: Risk; note: string } {
 export function queueItems(obs: Observed): QueueItem[] {
   const out = new Map<string, QueueItem>();
   for (const s of obs.syscalls) {
-    const key = keys.syscall(s.name);
+    const key = s.layer === 'runtime' ? keys.runtimeSyscall(s.name) : keys.syscall(s.name);
     const prev = out.get(key) as SyscallQueueItem | undefined;
     if (prev) {
       prev.count += s.count;
@@ -109,8 +112,13 @@ export function queueItems(obs: Observed): QueueItem[] {
     }
     const info = syscallByName(s.name);
     const risk: Risk = info?.risk ?? 'medium';
-    const note = info ? [info.summary, info.riskNote].filter(Boolean).join(' ') : `a syscall whittle's table does not know (${s.name})`;
-    const item: SyscallQueueItem = { key, kind: 'syscall', label: s.name, name: s.name, arches: [s.arch], count: s.count, first: s.first, risk, note };
+    let note = info ? [info.summary, info.riskNote].filter(Boolean).join(' ') : `a syscall whittle's table does not know (${s.name})`;
+    if (s.layer === 'runtime') note = `made by the container runtime itself after it installed the filter, before the container's program ran: kept in profiles for that runtime. ${note}`;
+    const item: SyscallQueueItem = {
+      key, kind: 'syscall', label: s.layer === 'runtime' ? `${s.name} (runtime)` : s.name, name: s.name, arches: [s.arch], count: s.count, first: s.first,
+      risk: s.layer === 'runtime' ? 'low' : risk, note,
+    };
+    if (s.layer) item.layer = s.layer;
     if (s.denied) item.denied = true;
     if (info?.capability) item.capability = info.capability;
     out.set(key, item);

@@ -4,6 +4,7 @@
  * and the TUI must keep up; everything else treats a Recording as read-only.
  */
 import type {
+  ContainerEvent,
   EnforceHelloEvent,
   CapItem,
   EndEvent,
@@ -41,6 +42,8 @@ export interface ObservedSyscall extends Counted {
   name: string;
   arch: 'x86_64' | 'x86' | 'x32';
   nr: number;
+  /** Made by a container runtime itself, after it installed the container's filter and before the container's program ran. */
+  layer?: 'runtime';
 }
 export interface ObservedPath extends Counted {
   path: string;
@@ -103,6 +106,8 @@ export interface Recording {
   hello: HelloEvent | null;
   enforceHello: EnforceHelloEvent | null;
   started: StartedEvent | null;
+  /** Container sessions: the container's state as its runtime sent it. */
+  container: ContainerEvent | null;
   /** Items by the tracer's id, in the order they were first seen. */
   items: Map<number, ItemEvent & { count: number }>;
   lost: LostCounters;
@@ -119,6 +124,7 @@ export function newRecording(): Recording {
     hello: null,
     enforceHello: null,
     started: null,
+    container: null,
     items: new Map(),
     lost: { total: 0, counters: {}, explain: {} },
     messages: [],
@@ -139,6 +145,9 @@ export function ingest(rec: Recording, e: TracerEvent): (ItemEvent & { count: nu
       return undefined;
     case 'started':
       rec.started = e;
+      return undefined;
+    case 'container':
+      rec.container = e;
       return undefined;
     case 'item': {
       // The parsed event is ours alone: extend it in place (a copy per item costs more than
@@ -195,8 +204,11 @@ export function syscallName(it: Pick<SyscallItem, 'name' | 'arch' | 'nr'>): stri
 export function toObserved(it: ItemEvent & { count: number }): { kind: keyof Observed; row: Observed[keyof Observed][number] } {
   const first = firstOf(it);
   switch (it.kind) {
-    case 'syscall':
-      return { kind: 'syscalls', row: { name: syscallName(it), arch: it.arch, nr: it.nr, count: it.count, first } };
+    case 'syscall': {
+      const row: ObservedSyscall = { name: syscallName(it), arch: it.arch, nr: it.nr, count: it.count, first };
+      if (it.layer) row.layer = it.layer;
+      return { kind: 'syscalls', row };
+    }
     case 'path': {
       const row: ObservedPath = { path: it.path, access: it.access, result: it.result, count: it.count, first };
       if (it.symlinkTarget !== undefined) row.symlinkTarget = it.symlinkTarget;
@@ -245,7 +257,7 @@ export type { ExecItem, MountItem, NetItem, CapItem };
 /** Add observed facts to others: rows with the same key add their counts (pure, returns new). */
 export function mergeObserved(a: Observed, b: Observed): Observed {
   const keyOf: { [K in keyof Observed]: (r: Observed[K][number]) => string } = {
-    syscalls: (r) => `${r.arch}\0${r.name}`,
+    syscalls: (r) => `${r.arch}\0${r.name}${r.layer ? `\0${r.layer}` : ''}`,
     paths: (r) => `${r.path}\0${r.access}\0${r.result}`,
     execs: (r) => `${r.path}\0${r.argv0}\0${r.result}`,
     mounts: (r) => [r.op, r.source, r.target, r.fstype, r.flags, r.result].join('\0'),

@@ -67,6 +67,12 @@ export interface Policy {
   mounts: MountRule[];
   network: { allow: string[]; deny: string[] };
   capabilities: { allow: string[]; inferred: string[] };
+  /**
+   * Learned through a container runtime: the syscalls that runtime made itself after installing
+   * the filter (accepted in the review). Exports for that runtime allow them besides its measured
+   * layer (knowledge/runtime-layers.ts); exports for another runtime use that one's layer.
+   */
+  runtimeLayer?: { runtime: string; syscalls: string[] };
   /** How many items were undecided when the policy was built, and how they were treated. */
   undecided: { count: number; treatedAs: 'deny' | 'accept' };
   sources: Array<{ snapshot: string; createdAt: string; mechanism: string }>;
@@ -83,6 +89,8 @@ export interface PolicyInput {
   mechanism: string;
   kernel: string;
   libseccompHorizon: number;
+  /** The container runtime the snapshot was learned through (whittle learn --container). */
+  runtime?: string;
   now?: string;
   generatedBy?: string;
 }
@@ -128,8 +136,9 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
   const netDeny = new Set<string>();
   const capAllow = new Set<string>();
   const capInferred = new Set<string>();
+  const runtimeSyscalls = new Set<string>();
   const abis = new Set<'x86_64' | 'x86'>(['x86_64']);
-  for (const s of input.observed.syscalls) if (s.arch === 'x86') abis.add('x86');
+  for (const s of input.observed.syscalls) if (s.arch === 'x86' && s.layer !== 'runtime') abis.add('x86');
 
   const from = (it: QueueItem, d: Decision | undefined): Provenance => {
     const p: Provenance = { snapshot: input.snapshot, count: it.count, firstSeen: it.first.t, decidedBy: d?.by ?? (d ? 'person' : 'undecided') };
@@ -157,6 +166,10 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
     provenance[it.key] = from(it, d);
     switch (it.kind) {
       case 'syscall':
+        if (it.layer === 'runtime') {
+          if (ok) runtimeSyscalls.add(it.name);
+          break;
+        }
         if (ok) syscallsAllow.add(it.name);
         else if (d?.action === 'deny') syscallsDeny.set(it.name, d.errno);
         break;
@@ -180,7 +193,7 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
         break;
     }
   }
-  const seen = new Set(input.observed.syscalls.map((s) => s.name));
+  const seen = new Set(input.observed.syscalls.filter((s) => s.layer !== 'runtime').map((s) => s.name));
   const enosys = probeSyscalls.filter((n) => !seen.has(n) && !syscallsAllow.has(n) && !syscallsDeny.has(n));
   const kernelHorizon = kernelSyscallHorizon(input.kernel);
   return {
@@ -201,6 +214,7 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
     mounts,
     network: { allow: [...netAllow].sort(), deny: [...netDeny].sort() },
     capabilities: { allow: [...capAllow].sort(), inferred: [...capInferred].sort() },
+    ...(input.runtime ? { runtimeLayer: { runtime: input.runtime, syscalls: [...runtimeSyscalls].sort() } } : {}),
     undecided: { count: undecidedCount, treatedAs: undecided },
     sources: [{ snapshot: input.snapshot, createdAt: input.createdAt, mechanism: input.mechanism }],
     provenance,
@@ -242,10 +256,19 @@ export function mergePolicies(a: Policy, b: Policy): Policy {
       allow: [...new Set([...a.capabilities.allow, ...b.capabilities.allow])].sort(),
       inferred: [...new Set([...a.capabilities.inferred, ...b.capabilities.inferred])].sort(),
     },
+    ...mergedRuntimeLayer(a, b),
     undecided: { count: a.undecided.count + b.undecided.count, treatedAs: a.undecided.treatedAs },
     sources: [...a.sources, ...b.sources],
     provenance: { ...a.provenance, ...b.provenance },
   };
+}
+
+/** Runtime layers merge when both policies were learned through the same runtime; else the first one's stays. */
+function mergedRuntimeLayer(a: Policy, b: Policy): Pick<Policy, 'runtimeLayer'> {
+  const x = a.runtimeLayer ?? b.runtimeLayer;
+  if (!x) return {};
+  const y = a.runtimeLayer && b.runtimeLayer && a.runtimeLayer.runtime === b.runtimeLayer.runtime ? b.runtimeLayer : undefined;
+  return { runtimeLayer: { runtime: x.runtime, syscalls: [...new Set([...x.syscalls, ...(y?.syscalls ?? [])])].sort() } };
 }
 
 /** The names a policy allows, as a runtime would need them: every name must be a real syscall. */

@@ -9,7 +9,7 @@ import { reviewOrder } from './items.js';
 import { riskRank, type Risk } from './knowledge/risk.js';
 
 export type Row =
-  | { type: 'section'; id: string; kind: ItemKind; label: string; total: number; undecided: number; denied: number }
+  | { type: 'section'; id: string; kind: ItemKind; label: string; layer?: 'runtime'; total: number; undecided: number; denied: number }
   | { type: 'dir'; id: string; path: string; keys: string[]; count: number; undecided: number; risk: Risk; expanded: boolean; denied: boolean }
   | { type: 'item'; id: string; item: QueueItem; depth: number; decision: Decision | undefined };
 
@@ -41,20 +41,28 @@ export function queueRows(state: ReviewState, o: ViewOptions): Row[] {
   const f = o.filter.trim().toLowerCase();
   const match = (it: QueueItem) => !f || it.label.toLowerCase().includes(f) || it.note.toLowerCase().includes(f);
   const byKind = new Map<ItemKind, QueueItem[]>();
+  // a container runtime's own syscalls are a section of their own, after the workload's
+  const runtimeLayer: QueueItem[] = [];
   for (const it of state.items) {
     if (!match(it)) continue;
+    if (it.kind === 'syscall' && it.layer === 'runtime') {
+      runtimeLayer.push(it);
+      continue;
+    }
     const list = byKind.get(it.kind) ?? [];
     list.push(it);
     byKind.set(it.kind, list);
   }
   const rows: Row[] = [];
-  for (const { kind, label } of sectionOrder) {
-    const list = byKind.get(kind);
+  const sections: Array<{ kind: ItemKind; label: string; layer?: 'runtime' }> = [...sectionOrder];
+  if (runtimeLayer.length) sections.splice(sections.findIndex((x) => x.kind === 'syscall') + 1, 0, { kind: 'syscall', label: "the container runtime's own syscalls", layer: 'runtime' });
+  for (const { kind, label, layer } of sections) {
+    const list = layer ? runtimeLayer : byKind.get(kind);
     if (!list?.length) continue;
     const decided = (it: QueueItem) => effectiveDecision(state.decisions, it);
     const shown = o.undecidedOnly ? list.filter((it) => !decided(it)) : list;
     const undecided = list.filter((it) => !decided(it)).length;
-    rows.push({ type: 'section', id: `s:${kind}`, kind, label, total: list.length, undecided, denied: list.filter((i) => i.denied).length });
+    rows.push({ type: 'section', id: layer ? `s:${kind}:${layer}` : `s:${kind}`, kind, label, total: list.length, undecided, denied: list.filter((i) => i.denied).length, ...(layer ? { layer } : {}) });
     if (kind !== 'path') {
       for (const it of [...shown].sort(denialsFirst)) rows.push({ type: 'item', id: `i:${it.key}`, item: it, depth: 1, decision: decided(it) });
       continue;

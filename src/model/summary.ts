@@ -17,6 +17,42 @@ export interface ShowJson {
   capabilities: Array<{ name: string; inferred: boolean; class: 'required' | 'advisory'; syscalls: string[]; count: number }>;
   execs: Array<{ path: string; argv0: string; count: number }>;
   lost: { total: number } & Record<string, number>;
+  /** Container snapshots: the syscalls the runtime itself made after installing the filter (not in `syscalls`). */
+  runtimeLayer?: Array<{ name: string; arch: string; count: number; layer: 'runtime' }>;
+  /** Container snapshots: the container, its runtime, and its capabilities against the set it was given. */
+  container?: {
+    ref: string;
+    runtime: string;
+    runtimeVersion: string;
+    argumentsRecorded: boolean;
+    capabilities: ContainerCapabilities;
+    mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
+  };
+}
+
+/** A container's capabilities against the set it was given (its bundle's bounding set, or the runtime's default). */
+export interface ContainerCapabilities {
+  /** What the container was given, and where that set comes from. */
+  set: string[];
+  source: string;
+  /** Checked by the kernel for the container's processes (required checks, granted or not). */
+  used: string[];
+  /** In the set and never used: the person can drop them. */
+  unused: string[];
+  /** Used but not in the set: refused while learning. */
+  missing: string[];
+}
+
+/** Compare the capabilities a container used with the set it was given. */
+export function containerCapabilities(given: { set: string[]; source: string }, caps: ObservedCapability[]): ContainerCapabilities {
+  const used = [...new Set(caps.filter((c) => c.class === 'required' && !c.inferred).map((c) => c.name))].sort();
+  return {
+    set: [...given.set].sort(),
+    source: given.source,
+    used,
+    unused: given.set.filter((c) => !used.includes(c)).sort(),
+    missing: used.filter((c) => !given.set.includes(c)),
+  };
 }
 
 /** Sum rows that share a key (the tracer keys finer than the contract, e.g. by result). */
@@ -63,19 +99,42 @@ export interface ShowInput {
   exitStatus: number | null;
   observed: Observed;
   lost: { total: number; counters: Record<string, number> };
+  container?: {
+    ref: string;
+    runtime: string;
+    runtimeVersion: string;
+    argumentsRecorded: boolean;
+    capabilities: { set: string[]; source: string };
+    mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
+  };
 }
 
 /** The contract's JSON. Rows are sorted so two runs of the same program diff cleanly. */
 export function showJson(s: ShowInput): ShowJson {
   const o = s.observed;
   const byStr = (f: (x: never) => string) => (a: unknown, b: unknown) => f(a as never).localeCompare(f(b as never));
+  const own = o.syscalls.filter((r) => r.layer !== 'runtime');
+  const layer = o.syscalls.filter((r) => r.layer === 'runtime');
+  const extra: Pick<ShowJson, 'runtimeLayer' | 'container'> = {};
+  if (layer.length || s.container) {
+    extra.runtimeLayer = merge(layer, (r) => `${r.arch}\0${r.name}`, (r) => ({ name: r.name, arch: r.arch, count: r.count, layer: 'runtime' as const })).sort(
+      byStr((r: { arch: string; name: string }) => `${r.arch} ${r.name}`),
+    );
+  }
+  if (s.container) {
+    const c = s.container;
+    extra.container = {
+      ref: c.ref, runtime: c.runtime, runtimeVersion: c.runtimeVersion, argumentsRecorded: c.argumentsRecorded,
+      capabilities: containerCapabilities(c.capabilities, o.capabilities), mounts: c.mounts,
+    };
+  }
   return {
     kind: s.kind,
     schemaVersion: s.schemaVersion,
     mechanism: s.mechanism,
     status: s.status,
     workload: { argv: s.argv, exitStatus: s.exitStatus },
-    syscalls: merge(o.syscalls, (r) => `${r.arch}\0${r.name}`, (r) => ({ name: r.name, arch: r.arch, count: r.count })).sort(
+    syscalls: merge(own, (r) => `${r.arch}\0${r.name}`, (r) => ({ name: r.name, arch: r.arch, count: r.count })).sort(
       byStr((r: { arch: string; name: string }) => `${r.arch} ${r.name}`),
     ),
     paths: merge(o.paths, (r) => `${r.path}\0${r.access}\0${r.result}`, (r) => ({ path: r.path, access: r.access, result: r.result, count: r.count })).sort(
@@ -98,5 +157,6 @@ export function showJson(s: ShowInput): ShowJson {
     capabilities: capabilitiesByName(o.capabilities),
     execs: merge(o.execs, (r) => `${r.path}\0${r.argv0}`, (r) => ({ path: r.path, argv0: r.argv0, count: r.count })),
     lost: { ...s.lost.counters, total: s.lost.total },
+    ...extra,
   };
 }

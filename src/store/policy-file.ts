@@ -48,6 +48,7 @@ export const policySchema = z.object({
   ),
   network: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
   capabilities: z.object({ allow: z.array(z.string()), inferred: z.array(z.string()) }),
+  runtimeLayer: z.object({ runtime: z.string(), syscalls: z.array(z.string()) }).optional(),
   undecided: z.object({ count: z.number().int(), treatedAs: z.enum(['deny', 'accept']) }),
   sources: z.array(z.object({ snapshot: z.string(), createdAt: z.string(), mechanism: z.string() })),
   provenance: z.record(z.string(), provenance),
@@ -75,6 +76,7 @@ export function policyOfSnapshot(doc: SnapshotDoc, file: string, undecided: 'den
       mechanism: doc.recorder?.mechanism ?? 'unknown',
       kernel: doc.host.kernel,
       libseccompHorizon: doc.recorder?.libseccompHorizon ?? 0,
+      ...(doc.container ? { runtime: doc.container.runtime } : {}),
     },
     { undecided },
   );

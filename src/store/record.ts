@@ -12,6 +12,8 @@ export interface RecordingMeta {
   argv: string[];
   cwd: string;
   createdAt: string;
+  /** whittle learn --container: the container and its runtime (argumentsRecorded is filled in from the session). */
+  container?: NonNullable<SnapshotDoc['container']>;
 }
 
 /** A snapshot that says "being recorded": what is on disk until the session ends. */
@@ -30,6 +32,7 @@ export function recordingStub(meta: RecordingMeta): SnapshotDoc {
     lost: { total: 0, counters: {}, explain: {} },
     messages: [],
     decisions: {},
+    ...(meta.container ? { container: { ...meta.container } } : {}),
   };
 }
 
@@ -54,7 +57,12 @@ export function snapshotFromRecording(rec: Recording, meta: RecordingMeta, incom
     if (rec.hello.capabilities === 'inferred') observed.capabilities.push(...inferCapabilities(observed));
   }
   doc.observed = observed;
-  if (rec.started) doc.workload.path = rec.started.path;
+  if (rec.started && !doc.container) doc.workload.path = rec.started.path;
+  if (doc.container) {
+    doc.container.argumentsRecorded = rec.container?.notify ?? false;
+    if (rec.container?.pid && rec.container.pid > 0) doc.container.pid = rec.container.pid;
+    if (rec.container?.id) doc.container.id = rec.container.id;
+  }
   if (rec.exit) {
     doc.workload.exitStatus = rec.exit.status;
     doc.workload.exit = { code: rec.exit.code, signal: rec.exit.signal };

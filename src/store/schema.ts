@@ -19,7 +19,9 @@ const counted = { count: z.number().int().nonnegative(), first, denied: z.boolea
 export const accessKinds = ['read', 'write', 'create', 'remove', 'rename', 'link', 'exec', 'stat', 'readdir', 'chmod', 'chown', 'ioctl', 'mount-target'] as const;
 
 export const observedSchema = z.object({
-  syscalls: z.array(z.object({ name: z.string(), arch: z.enum(['x86_64', 'x86', 'x32']), nr: z.number().int(), ...counted })),
+  syscalls: z.array(
+    z.object({ name: z.string(), arch: z.enum(['x86_64', 'x86', 'x32']), nr: z.number().int(), layer: z.enum(['runtime']).optional(), ...counted }),
+  ),
   paths: z.array(
     z.object({ path: z.string(), access: z.enum(accessKinds), result: z.string(), symlinkTarget: z.string().optional(), ...counted }),
   ),
@@ -59,6 +61,26 @@ export const observedSchema = z.object({
   ),
 });
 
+/** What a container snapshot knows of the container and the runtime that ran it. */
+export const containerSchema = z.object({
+  ref: z.string(),
+  refKind: z.enum(['bundle', 'oci-layout', 'oci-archive', 'docker-archive', 'podman-image']),
+  runtime: z.enum(['runc', 'crun', 'podman']),
+  runtimeVersion: z.string(),
+  /** podman: the OCI runtime it ran the container with */
+  ociRuntime: z.string().optional(),
+  id: z.string().optional(),
+  pid: z.number().int().optional(),
+  /** false: the runtime sent no seccomp listener, so arguments (paths, sockets, mounts) were not recorded */
+  argumentsRecorded: z.boolean(),
+  /** The container's capabilities before whittle: the bundle's bounding set, or the runtime's default. */
+  capabilities: z.object({ set: z.array(z.string()), source: z.string() }),
+  /** The container's mounts as its configuration gives them (the runtime makes them before the filter). */
+  mounts: z.array(z.object({ destination: z.string(), type: z.string(), source: z.string(), options: z.array(z.string()) })),
+  namespaces: z.array(z.string()),
+  user: z.object({ uid: z.number().int(), gid: z.number().int() }).optional(),
+});
+
 export const snapshotSchema = z.object({
   kind: z.literal(SNAPSHOT_KIND),
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
@@ -95,6 +117,8 @@ export const snapshotSchema = z.object({
     processes: z.number().int().optional(),
     elapsed: z.number().optional(),
   }),
+  /** Learned through a container runtime (whittle learn --container). */
+  container: containerSchema.optional(),
   observed: observedSchema,
   lost: z.object({
     total: z.number().int(),

@@ -27,6 +27,8 @@ export const syscallItem = z.object({
   arch: z.enum(['x86_64', 'x86', 'x32']),
   nr: z.number().int(),
   name: z.string().nullable(),
+  /** Set when another layer than the workload made it: "runtime", a container runtime's own call after it installed the container's filter. */
+  layer: z.enum(['runtime']).optional(),
   ...origin,
 });
 
@@ -147,6 +149,15 @@ export const startedEvent = z.object({
   cgroupPath: z.string().optional(),
 });
 
+/** Container sessions: the runtime sent the container's state (its init pid) and the notify descriptor. */
+export const containerEvent = z.object({
+  type: z.literal('container'),
+  pid: z.number().int(),
+  id: z.string().nullable(),
+  /** false: the runtime sent no seccomp notify descriptor, so arguments are not recorded */
+  notify: z.boolean(),
+});
+
 export const countsEvent = z.object({
   type: z.literal('counts'),
   c: z.array(z.tuple([z.number().int(), z.number().int()])),
@@ -198,6 +209,7 @@ export type EnforceHelloEvent = z.infer<typeof enforceHelloEvent>;
 export type ItemEvent = z.infer<typeof itemEvent>;
 export type HelloEvent = z.infer<typeof helloEvent>;
 export type StartedEvent = z.infer<typeof startedEvent>;
+export type ContainerEvent = z.infer<typeof containerEvent>;
 export type CountsEvent = z.infer<typeof countsEvent>;
 export type LostEvent = z.infer<typeof lostEvent>;
 export type StatsEvent = z.infer<typeof statsEvent>;
@@ -210,6 +222,7 @@ export type TracerEvent =
   | HelloEvent
   | EnforceHelloEvent
   | StartedEvent
+  | ContainerEvent
   | ItemEvent
   | CountsEvent
   | LostEvent
@@ -232,6 +245,7 @@ export class ProtocolError extends Error {
 const byType: Record<string, z.ZodType> = {
   hello: helloEvent,
   started: startedEvent,
+  container: containerEvent,
   counts: countsEvent,
   lost: lostEvent,
   stats: statsEvent,
@@ -270,6 +284,7 @@ function fastCheck(e: Record<string, unknown>): string | null {
     case 'syscall':
       if (e.arch !== 'x86_64' && e.arch !== 'x86' && e.arch !== 'x32') return 'arch: expected x86_64, x86 or x32';
       if (!int(e.nr)) return 'nr: expected an integer';
+      if (e.layer !== undefined && e.layer !== 'runtime') return 'layer: expected "runtime" or nothing';
       return strOrNull(e.name) ? null : 'name: expected a string or null';
     case 'path':
       if (!str(e.path)) return 'path: expected a string';
