@@ -7,7 +7,7 @@ import { newRecording, ingest, type Recording } from '../model/observations.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
 import { InputError } from '../store/errors.js';
-import { spawnLearn } from '../trace/tracer-process.js';
+import { spawnLearn, type TracerRun } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { fail, red, say, warn } from './output.js';
 import { describeSnapshot } from './show.js';
@@ -42,9 +42,6 @@ export function defaultSnapshotPath(argv: string[], now = new Date()): string {
 
 /** Check what can be checked before anything runs. Throws InputError. */
 export function checkLearnPreconditions(o: LearnOptions): void {
-  if (o.container) {
-    throw new InputError('learning a container (--container) is not available in this build', 'run the workload directly: whittle learn -- CMD');
-  }
   if (o.argv.length === 0) throw new InputError('no command to learn', 'put the command after --, e.g. whittle learn --headless -- ls /');
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new InputError('whittle learn needs root: it loads kernel probes and reads the kernel audit stream', 'run it as root, e.g. sudo whittle learn …');
@@ -70,6 +67,11 @@ async function killTree(cgroupPath: string): Promise<void> {
 }
 
 export async function learnCommand(o: LearnOptions): Promise<number> {
+  if (o.container) {
+    // a container is learned through its runtime (launch/container.ts, commands/container.ts)
+    const { learnContainerCommand } = await import('./container.js');
+    return learnContainerCommand(o);
+  }
   checkLearnPreconditions(o);
   if (!o.headless) {
     const { runLearnTui } = await import('./tui.js');
@@ -77,12 +79,37 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
   }
   const file = o.snapshot ?? defaultSnapshotPath(o.argv);
   const meta: RecordingMeta = { whittleVersion, argv: o.argv, cwd: process.cwd(), createdAt: new Date().toISOString() };
+  return recordHeadless({
+    file,
+    meta,
+    force: o.force,
+    strict: o.strict,
+    spawn: () => spawnLearn({ argv: o.argv, mechanism: o.mechanism, rcvbuf: o.auditBuffer, ringbuf: o.ringBuffer }),
+  });
+}
+
+/**
+ * A headless learning session: the snapshot is created before the tracer starts (an unwritable
+ * path fails with nothing run), the tracer's events are folded into it, and the workload's status
+ * passes through. `spawn` starts the tracer (a plain workload, or a container through its runtime).
+ */
+export async function recordHeadless(r: {
+  file: string;
+  meta: RecordingMeta;
+  force: boolean;
+  strict: boolean;
+  spawn: () => TracerRun;
+  /** Why what was recorded is not the workload at all (e.g. the container never started), or undefined. */
+  nothingRan?: (rec: Recording) => string | undefined;
+}): Promise<number> {
+  const { file, meta } = r;
+  const o = { argv: meta.argv, strict: r.strict };
   // Written before the workload starts: an unwritable path fails here, with nothing run.
-  const snap = await SnapshotFile.create(file, recordingStub(meta), { force: o.force });
+  const snap = await SnapshotFile.create(file, recordingStub(meta), { force: r.force });
 
   const rec = newRecording();
   let protocolErrors = 0;
-  const run = spawnLearn({ argv: o.argv, mechanism: o.mechanism, rcvbuf: o.auditBuffer, ringbuf: o.ringBuffer });
+  const run = r.spawn();
   // The parser loads while the tracer starts; the stream waits for it.
   const { EventLineReader } = await import('../trace/protocol.js');
   run.read(
@@ -139,6 +166,12 @@ export async function learnCommand(o: LearnOptions): Promise<number> {
     return rec.exit.status;
   }
 
+  const nothing = rec.end ? r.nothingRan?.(rec) : undefined;
+  if (nothing) {
+    await snap.remove();
+    fail(nothing);
+    return rec.exit?.status || EXIT.tracerFailure;
+  }
   let reason: string | undefined;
   if (!rec.end && rec.started.cgroupPath) {
     // The tracer died with the workload still running: nothing may run on unsupervised.

@@ -95,7 +95,11 @@ export function checkEnforceable(p: Policy, file: string, learnedOn?: string): v
 /** Run and return the report (used by run and verify). */
 export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (!o.profile) throw new InputError('say which policy to enforce: --profile FILE', 'FILE is a snapshot (its decisions) or an exported *.whittle.json');
-  if (o.container) throw new InputError('running a container (--container) is not available in this build', 'run the workload directly: whittle run --profile FILE -- CMD');
+  if (o.container) {
+    // a container runs through its own runtime (launch/container.ts, commands/container.ts)
+    const { containerRun } = await import('./container.js');
+    return containerRun(o);
+  }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new InputError('whittle run needs root: it builds the sandbox with namespaces, mounts and seccomp', 'run it as root, e.g. sudo whittle run …');
   }

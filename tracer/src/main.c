@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "filter.h"
 int enforce_main(int argc, char **argv);
+int container_main(int argc, char **argv);
 #include "session.h"
 #include "util.h"
 
@@ -32,6 +33,7 @@ static void usage(FILE *f) {
 		"usage: whittle-tracer learn [--mechanism seccomp|ebpf] [--events FD|unix:PATH]\n"
 		"                            [--rcvbuf BYTES] [--ringbuf BYTES] [--no-cap-probe] -- CMD [ARGS...]\n"
 		"       whittle-tracer enforce --spec FILE [--events FD|unix:PATH] -- CMD [ARGS...]\n"
+		"       whittle-tracer container profile|learn|run …   (an OCI container through its runtime; see container.c)\n"
 		"       whittle-tracer probe\n"
 		"       whittle-tracer compile < SPEC > PROGRAM.bpf\n"
 		"       whittle-tracer version\n"
@@ -135,6 +137,7 @@ int main(int argc, char **argv) {
 	if (!strcmp(cmd, "probe")) return probe_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compile")) return compile_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "enforce")) return enforce_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "container")) return container_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("whittle-tracer %s\n", WHITTLE_VERSION);
 		return 0;
