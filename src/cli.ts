@@ -145,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
     .command('doctor')
     .description('check what whittle needs on this machine (kernel features, root, tools) and say how to fix what is missing')
     .option('--json', 'machine-readable result', false)
+    .option('--fix-crun', "make this machine's cgroups usable by crun (binds cgroup v2's controllers to cgroup v1 hierarchies; see the crun line)", false)
     .action(async (opts) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       exitCode = await doctorCommand(opts);

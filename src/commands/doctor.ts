@@ -55,18 +55,45 @@ function line(ok: boolean | 'warn', name: string, detail: string): string {
   return `  ${tag}  ${name.padEnd(16)} ${detail}`;
 }
 
-export async function doctorCommand(o: { json: boolean }): Promise<number> {
+/**
+ * Containers: crun 1.8.1 refuses a hybrid cgroup layout whose cgroup2 has controllers ("cgroups in
+ * hybrid mode not supported"). Said with its fix; applied only with --fix-crun.
+ */
+async function crunCheck(fix: boolean): Promise<{ ok: boolean; detail: string; fix?: string; applied?: string[] }> {
+  const { crunHybridControllers, fixCrunHybrid } = await import('../launch/container.js');
+  let ctl = crunHybridControllers();
+  const applied: string[] = [];
+  if (ctl && fix) {
+    const r = fixCrunHybrid();
+    for (const m of r.mounted) applied.push(`mounted the ${m} (cgroup v1)`);
+    for (const f of r.failed) applied.push(`could not mount ${f.controller}: ${f.error}`);
+    ctl = r.remaining;
+  }
+  if (!ctl) return { ok: true, detail: fix && applied.length ? 'crun can run containers here now' : 'crun can create containers on this cgroup layout', applied };
+  return {
+    ok: false,
+    detail:
+      `cgroups are in hybrid mode (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) and cgroup2 has controllers of its own (${ctl.join(', ')}): ` +
+      'crun refuses to create containers ("cgroups in hybrid mode not supported"), and so does podman with crun',
+    fix: `whittle doctor --fix-crun (it mounts ${ctl.map((c) => `-t cgroup -o ${c} at /sys/fs/cgroup/${c}`).join('; ')}; until reboot), or use --runtime runc`,
+    applied,
+  };
+}
+
+export async function doctorCommand(o: { json: boolean; fixCrun?: boolean }): Promise<number> {
   if (!tracerExists()) {
     const e = new TracerMissingError('tracer/whittle-tracer');
     if (o.json) process.stdout.write(JSON.stringify({ ok: false, missing: ['the tracer binary'], hint: e.hint }, null, 2) + '\n');
     else process.stdout.write(`${line(false, 'tracer', e.message)}\n        fix: ${e.hint}\n`);
     return 1;
   }
-  const [probe, toolResults] = await Promise.all([runProbe(), Promise.all(tools.map(checkTool))]);
+  const [probe, toolResults, crun] = await Promise.all([runProbe(), Promise.all(tools.map(checkTool)), crunCheck(!!o.fixCrun)]);
   const missing = missingRequirements(probe);
+  // --fix-crun asks for one thing: its outcome is the exit status
+  const fixFailed = !!o.fixCrun && !crun.ok;
   if (o.json) {
-    process.stdout.write(JSON.stringify({ ok: missing.length === 0, missing, ...probe, tools: toolResults }, null, 2) + '\n');
-    return missing.length ? 1 : 0;
+    process.stdout.write(JSON.stringify({ ok: missing.length === 0, missing, ...probe, tools: toolResults, crunCgroups: crun }, null, 2) + '\n');
+    return missing.length || fixFailed ? 1 : 0;
   }
   const out: string[] = [];
   out.push(bold(`whittle doctor — kernel ${probe.kernel} (${probe.machine}), libseccomp ${probe.libseccomp}`));
@@ -83,8 +110,12 @@ export async function doctorCommand(o: { json: boolean }): Promise<number> {
     out.push(line(t.ok ? true : 'warn', t.tool, t.ok ? `${t.version ?? ''} — ${t.purpose}` : `missing — ${t.purpose}`));
     if (!t.ok) out.push(`        fix: ${t.fix}`);
   }
+  out.push('containers (whittle learn/run --container)');
+  for (const a of crun.applied ?? []) out.push(`  fix   ${a}`);
+  out.push(line(crun.ok ? true : 'warn', 'crun cgroups', crun.detail));
+  if (!crun.ok && crun.fix) out.push(`        fix: ${crun.fix}`);
   if (missing.length) out.push(red(`whittle cannot learn here: missing ${missing.join('; ')}`));
   else out.push('whittle can learn and enforce on this machine.');
   process.stdout.write(out.join('\n') + '\n');
-  return missing.length ? 1 : 0;
+  return missing.length || fixFailed ? 1 : 0;
 }

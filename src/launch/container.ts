@@ -144,7 +144,7 @@ export function fixCrunHybrid(): { mounted: string[]; failed: Array<{ controller
     const at = `/sys/fs/cgroup/${c}`;
     spawnSync('mkdir', ['-p', at]);
     const r = spawnSync('mount', ['-t', 'cgroup', '-o', c, 'cgroup', at], { encoding: 'utf8' });
-    if (r.status === 0) mounted.push(`${c} at ${at}`);
+    if (r.status === 0) mounted.push(`${c} controller at ${at}`);
     else failed.push({ controller: c, error: (r.stderr || `mount exited ${r.status}`).trim() });
   }
   return { mounted, failed, remaining: crunHybridControllers() };
