@@ -520,6 +520,11 @@ static void classify_denial(enum abi abi, unsigned nr, const char *name, const c
 
 static void on_record(const struct audit_seccomp_rec *r, void *ctx) {
 	(void)ctx;
+	/* Only denials are logged by an enforcing filter. The stream is the whole machine's: a
+	 * learning session elsewhere can send a million RET_LOG records a second, so those go first,
+	 * before any look at whose they are (a reader that falls behind loses records). */
+	uint32_t action = r->code & 0x7fff0000u;
+	if (action != SECCOMP_RET_ERRNO) return;
 	if (!session_has(sess, r->pid)) {
 		proctree_drain();
 		if (!session_has(sess, r->pid) && !cgroup_has_pid(&sess->cg, r->pid)) {
@@ -528,8 +533,6 @@ static void on_record(const struct audit_seccomp_rec *r, void *ctx) {
 		}
 		session_add_process(sess, r->pid, 0);
 	}
-	uint32_t action = r->code & 0x7fff0000u;
-	if (action != SECCOMP_RET_ERRNO) return; /* only denials are logged by an enforcing filter */
 	/* The launcher's own child between loading the filter and exec (reporting a failed exec):
 	 * not the workload's doing. */
 	if (r->pid == sess->root && r->exe && sess->tracer_exe && !strcmp(r->exe, sess->tracer_exe)) return;
@@ -566,7 +569,8 @@ static void remove_cgroup_at_exit(void) {
 int enforce_main(int argc, char **argv) {
 	const char *spec = NULL, *events = NULL;
 	int spec_fd = -1;
-	struct learn_opts o = {.rcvbuf = 16 << 20, .ringbuf = 1 << 20, .cap_probe = true};
+	/* 64 MiB, as learn has: the audit stream is shared with every other session on the machine */
+	struct learn_opts o = {.rcvbuf = 64 << 20, .ringbuf = 1 << 20, .cap_probe = true};
 	o.simulate_missing = getenv("WHITTLE_SIMULATE_MISSING");
 	static const struct option opts[] = {
 		{"spec", required_argument, 0, 's'}, {"spec-fd", required_argument, 0, 'f'}, {"events", required_argument, 0, 'e'}, {0, 0, 0, 0}};
