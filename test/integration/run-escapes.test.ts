@@ -3,7 +3,8 @@
  * same kind of thing to what it may touch, accepts all of it, then tries to reach what it may
  * not — a denied syscall through the i386 ABI and with x32 numbering; a file outside the policy by
  * openat2, a symlink made inside the sandbox, `..`, /proc/self/root, a hard link or a rename made
- * inside the sandbox; a socket of a family not accepted; a mount that was not accepted; a dropped
+ * inside the sandbox; a socket of a family not accepted; the network when no inet family was
+ * accepted (an empty network namespace); a mount that was not accepted; a dropped
  * capability through exec of a setuid-root or file-capability binary — and asserts how it fails
  * and that the secret never shows.
  *
@@ -174,6 +175,18 @@ describe('a socket of a family not accepted', () => {
     const r = await enforce(l.snapshot, [fixture('deny-probe'), 'socket-packet'], { dir: work.dir });
     expect(r.stdout).toBe('socket-packet errno=EAFNOSUPPORT\n');
     expect(denialList(r.report)).toEqual(['family AF_PACKET EAFNOSUPPORT']);
+  });
+});
+
+describe('the network when no inet family was accepted', () => {
+  it('the workload is in an empty network namespace: only lo, where the host has more', async () => {
+    const argv = ['/bin/busybox', 'cat', '/proc/net/dev'];
+    const ifaces = (out: string) => out.split('\n').slice(2).map((l) => l.split(':')[0]!.trim()).filter(Boolean).sort();
+    const l = await learnAccepted(argv, { dir: work.dir, name: 'netdev' });
+    expect(ifaces(l.stdout).length, 'the host needs an interface besides lo for this test').toBeGreaterThan(1);
+    const r = await enforce(l.snapshot, argv, { dir: work.dir });
+    expect(ifaces(r.stdout)).toEqual(['lo']);
+    expect(r.report.denialCount).toBe(0);
   });
 });
 
