@@ -84,6 +84,7 @@ function maxRisk(a: Risk, b: Risk): Risk {
 }
 
 const writeLike = new Set(['write', 'create', 'remove', 'rename', 'link', 'chmod', 'chown', 'mount-target']);
+const lookingAccess = new Set(['stat', 'read', 'readdir', 'exec']);
 
 function pathNote(path: string, access: string): { risk: Risk; note: string } {
   const s = isSensitive(path, access);
@@ -141,6 +142,14 @@ export function queueItems(obs: Observed): QueueItem[] {
     if (p.symlinkTarget !== undefined) item.symlinkTarget = p.symlinkTarget;
     if (p.denied) item.denied = true;
     out.set(key, item);
+  }
+  // Looking for something that is not there (a shell searching $PATH, a loader probing
+  // directories) reaches nothing: it is not a risk, whatever the directory.
+  for (const it of out.values()) {
+    if (it.kind !== 'path' || it.denied) continue;
+    if (!lookingAccess.has(it.access) || !it.results.every((r) => r === 'ENOENT' || r === 'ENOTDIR')) continue;
+    if (it.risk !== 'low') it.note = `looked up but not there (${it.results.join(', ')}): ${it.note}`;
+    it.risk = 'low';
   }
   for (const m of obs.mounts) {
     const key = keys.mount(m);

@@ -152,3 +152,26 @@ describe('review order', () => {
     expect([...items].sort(reviewOrder).map((i) => i.key)).toEqual(['syscall:ptrace', 'syscall:read', 'syscall:write']);
   });
 });
+
+describe('failed lookups', () => {
+  it('are low risk even under a sensitive directory, and say why', async () => {
+    const { queueItems } = await import('../../src/model/items.js');
+    const first = { t: 0 };
+    const items = queueItems({
+      syscalls: [],
+      execs: [],
+      mounts: [],
+      network: [],
+      capabilities: [],
+      paths: [
+        { path: '/root/.cargo/bin/sh', access: 'exec', result: 'ENOENT', count: 1, first },
+        { path: '/root/.ssh/id_rsa', access: 'read', result: 'ok', count: 1, first },
+      ],
+    });
+    const missing = items.find((i) => i.label === 'exec /root/.cargo/bin/sh')!;
+    const found = items.find((i) => i.label === 'read /root/.ssh/id_rsa')!;
+    expect(missing.risk).toBe('low');
+    expect(missing.note).toMatch(/looked up but not there/);
+    expect(found.risk).not.toBe('low');
+  });
+});
