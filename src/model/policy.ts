@@ -29,7 +29,10 @@ export interface PathRule {
   symlinkTarget?: string;
   /** It did not exist when learned (every lookup failed): allowed, but nothing to bind. */
   absent?: boolean;
+  /** Where it came from: the first few items it stands for (all are in `provenance`)… */
   from?: Provenance[];
+  /** …and how many items it stands for (a glob may cover thousands). */
+  covers?: number;
 }
 
 export interface MountRule {
@@ -140,8 +143,9 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
   const abis = new Set<'x86_64' | 'x86'>(['x86_64']);
   for (const s of input.observed.syscalls) if (s.arch === 'x86' && s.layer !== 'runtime') abis.add('x86');
 
+  // the snapshot is named once, in `sources`: per item it would only repeat it
   const from = (it: QueueItem, d: Decision | undefined): Provenance => {
-    const p: Provenance = { snapshot: input.snapshot, count: it.count, firstSeen: it.first.t, decidedBy: d?.by ?? (d ? 'person' : 'undecided') };
+    const p: Provenance = { count: it.count, firstSeen: it.first.t, decidedBy: d?.by ?? (d ? 'person' : 'undecided') };
     if (it.first.exe) p.exe = it.first.exe;
     return p;
   };
@@ -155,7 +159,8 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
     if (!r.access.includes(access)) r.access.push(access);
     if (errno) r.errno = errno;
     if (symlinkTarget !== undefined) r.symlinkTarget = symlinkTarget;
-    r.from!.push(prov);
+    if (r.from!.length < 3) r.from!.push(prov);
+    r.covers = (r.covers ?? 0) + 1;
     paths.set(k, r);
   };
 
@@ -232,7 +237,8 @@ export function mergePolicies(a: Policy, b: Policy): Policy {
     const prev = paths.get(pathKey(r));
     if (prev) {
       prev.access = [...new Set([...prev.access, ...r.access])];
-      prev.from = [...(prev.from ?? []), ...(r.from ?? [])];
+      prev.from = [...(prev.from ?? []), ...(r.from ?? [])].slice(0, 3);
+      prev.covers = (prev.covers ?? 0) + (r.covers ?? 0);
     } else paths.set(pathKey(r), { ...r, access: [...r.access], from: [...(r.from ?? [])] });
   }
   const mountKey = (m: MountRule) => [m.op, m.source, m.target, m.fstype, m.flags].join('\0');

@@ -40,6 +40,7 @@ export const policySchema = z.object({
       errno: z.string().optional(),
       symlinkTarget: z.string().optional(),
       absent: z.boolean().optional(),
+      covers: z.number().int().optional(),
       from: z.array(provenance).optional(),
     }),
   ),

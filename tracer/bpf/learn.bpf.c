@@ -453,6 +453,8 @@ static __always_inline void count_syscall(__u32 abi, __u32 nr) {
  * clone/fork (result 0) is not a call of its own. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+	/* enforce: nearly every call succeeds; look at the result before anything else */
+	if (denials_only && ret != -13 && ret != -1 && ret != -97 && ret != -2) return 0;
 	if (!in_session()) return 0;
 	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) return 0;
 	struct task_struct *t = bpf_get_current_task_btf();
