@@ -8,6 +8,14 @@ process.env.NODE_ENV ??= 'production';
 import { Command, CommanderError, Option } from 'commander';
 import { whittleVersion } from './version.js';
 
+// A reader that stopped early (`whittle show … | head`) is not an error: the rest of the output is
+// dropped, and the command still finishes what it was doing (saving decisions, a run's report).
+for (const s of [process.stdout, process.stderr]) {
+  s.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 /** Bad usage: 125 for learn and run (their own codes pass the workload's through), 2 elsewhere. */
 const USAGE = { learn: 125, run: 125, other: 2 } as const;
 

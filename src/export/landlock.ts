@@ -1,7 +1,9 @@
 /**
- * landlock: the Landlock ruleset whittle's own launcher applies, as JSON:
+ * landlock: the Landlock ruleset whittle's own launcher applies (launch/plan.ts builds the rules,
+ * the tracer applies them), as JSON:
  *
- *   { "abi": N, "handledAccessFs": [RIGHT…], "rules": [{ "path": "/x", "access": [RIGHT…] }, …] }
+ *   { "abi": N, "handledAccessFs": [RIGHT…],
+ *     "rules": [{ "path": "/x", "access": [RIGHT…] }, { "path": "/y", "access": […], "beneath": true }, …] }
  *
  * Rights are the kernel's LANDLOCK_ACCESS_FS_* names without the prefix (EXECUTE, WRITE_FILE,
  * READ_FILE, READ_DIR, REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR, MAKE_REG, MAKE_SOCK,
@@ -13,6 +15,13 @@
  * knows every handled right (5: TRUNCATE came in 3, IOCTL_DEV in 5); a launcher on an older
  * kernel must drop the rights its kernel lacks, and say so (best effort, as Landlock intends).
  *
+ * How a launcher applies a rule, as whittle's does: a rule is opened by path at start (symlinks
+ * resolved: the tracer records resolved paths). A plain rule on a path that is a directory then
+ * takes READ_FILE as READ_DIR (opening the directory) and drops rights only files carry. A rule
+ * marked `beneath` grants what the workload makes at or beneath its path (names it creates, links
+ * or renames to, a glob's matches): when the path does not exist yet, it goes on the nearest
+ * existing parent (never /).
+ *
  * Access kinds map to rights like this. On the path itself: read → READ_FILE (and READ_DIR for a
  * glob: "everything under it" includes its subdirectories), write → WRITE_FILE + TRUNCATE, exec →
  * EXECUTE + READ_FILE (the kernel opens an executable for reading too, and Landlock checks both),
@@ -20,10 +29,12 @@
  * removing entries on the directory that holds them): create → MAKE_REG, MAKE_DIR, MAKE_SYM,
  * MAKE_SOCK, MAKE_FIFO (plus MAKE_CHAR and MAKE_BLOCK when the policy grants CAP_MKNOD: the policy
  * does not say what kind of file was made), remove → REMOVE_FILE + REMOVE_DIR, rename →
- * REMOVE_FILE + REMOVE_DIR + the MAKE_* set + REFER, link → MAKE_REG + REFER. A path the workload
- * created is a new inode at run time, so its own rights (read, write, …) go on its directory too.
- * An O_CREAT open of an existing device node (`> /dev/null`) makes nothing and grants nothing on
- * /dev. stat, chmod, chown and mount-target have no Landlock right.
+ * REMOVE_FILE + REMOVE_DIR + the MAKE_* set + REFER, link → MAKE_REG + REFER. A name the workload
+ * creates, links or renames to is a new inode at run time, so its own rights (read, write, …) go
+ * on its directory too. An O_CREAT open of an existing device node (`> /dev/null`) makes nothing
+ * and grants nothing on /dev. stat, chmod, chown and mount-target have no Landlock right. A
+ * process's own /proc entries (/proc/self/…) are another inode in each process: their rights go on
+ * all of /proc.
  *
  * What it cannot express (each reported in `unexpressed`, never dropped):
  * - deny rules: Landlock is allow-only. A denied path outside every granted hierarchy is refused
@@ -33,17 +44,15 @@
  *   its longest directory prefix (reported for each glob that widens; `DIR/**` does not);
  * - exact names for made or removed entries: rights on the parent cover every entry beneath it;
  * - READ_DIR on a directory lists every directory beneath it;
+ * - a process's own /proc entries: granted on all of /proc;
  * - stat (and path lookup), chmod, chown: Landlock does not restrict them (one note each);
  * - mounts: a Landlock-restricted process may not mount at all (the launcher builds the mount
  *   view before restricting itself);
  * - syscalls, socket families and capabilities: the launcher enforces them with seccomp and a
  *   capability drop, not with this ruleset;
  * - paths that are not absolute (the tracer could not resolve them).
- * A rule names a path the launcher opens at start: it must exist then, and symlinks in it are
- * resolved (the tracer records resolved paths). Whether a path is a file or a directory is not in
- * the policy: rights only a directory can carry are put on directories (parents, readdir), and
- * READ_FILE on a path that is a directory covers every file beneath it.
  */
+import { effectiveAccess, globRoot, landlockRights, landlockRules, madeHere, ownProc, parentRights, type LandlockRule } from '../launch/plan.js';
 import { isGlob } from '../model/glob.js';
 import type { Access } from '../model/items.js';
 import type { Policy } from '../model/policy.js';
@@ -73,7 +82,7 @@ export type LandlockFsRight = (typeof landlockFsRights)[number]['name'];
 export interface LandlockRuleset {
   abi: number;
   handledAccessFs: LandlockFsRight[];
-  rules: Array<{ path: string; access: LandlockFsRight[] }>;
+  rules: Array<{ path: string; access: LandlockFsRight[]; beneath?: true }>;
 }
 
 const bitOf = new Map<string, number>(landlockFsRights.map((r) => [r.name, r.bit]));
@@ -82,16 +91,6 @@ const inBitOrder = (s: Set<LandlockFsRight>): LandlockFsRight[] => [...s].sort((
 /** Kinds whose rights sit on the path itself (not on its directory). */
 const OWN_KINDS = new Set<Access>(['read', 'write', 'exec', 'ioctl', 'readdir']);
 
-/**
- * An O_CREAT open of an existing device node (a shell's `> /dev/null`) is recorded as create but
- * makes nothing (device nodes need mknod and CAP_MKNOD): granting it on /dev would let the
- * workload make entries there. /dev/shm and /dev/mqueue hold real files the workload makes.
- */
-function effectiveAccess(pattern: string, access: Access[]): Access[] {
-  if (pattern.startsWith('/dev/') && !isGlob(pattern) && !/^\/dev\/(shm|mqueue)\//.test(pattern)) return access.filter((k) => k !== 'create');
-  return access;
-}
-
 /** The directory a path's entry lives in ("/" for a top-level name). */
 function parentOf(p: string): string {
   const trimmed = p.replace(/\/+$/, '');
@@ -99,116 +98,85 @@ function parentOf(p: string): string {
   return i <= 0 ? '/' : trimmed.slice(0, i);
 }
 
-/** Where a pattern's Landlock rule goes: itself, or the directory its glob widens to. */
-function anchor(pattern: string): { path: string; widened: boolean; tree: boolean } {
-  if (!isGlob(pattern)) return { path: pattern, widened: false, tree: false };
+/** Does a glob widen beyond what it says? `DIR/**` is exactly the hierarchy at DIR; others are. */
+function widens(pattern: string): boolean {
   const m = /^(.*?)\/\*\*$/.exec(pattern);
-  if (m && !isGlob(m[1]!)) return { path: m[1] || '/', widened: false, tree: true };
-  const parts = pattern.split('/');
-  const fixed: string[] = [];
-  for (const part of parts) {
-    if (part.includes('*')) break;
-    fixed.push(part);
-  }
-  return { path: fixed.join('/') || '/', widened: true, tree: true };
+  return !(m && !isGlob(m[1]!));
 }
 
-/** The rights one access kind needs, and where (the path itself, or the directory holding it). */
-function rightsFor(k: Access, a: { path: string; tree: boolean }, make: LandlockFsRight[]): { path: string; rights: LandlockFsRight[] } | undefined {
-  // entries a glob stands for live beneath its directory; an exact path's live in its parent
-  const parent = a.tree ? a.path : parentOf(a.path);
-  switch (k) {
-    case 'read':
-      // reading "everything under a directory" includes listing its subdirectories
-      return { path: a.path, rights: a.tree ? ['READ_FILE', 'READ_DIR'] : ['READ_FILE'] };
-    case 'write':
-      return { path: a.path, rights: ['WRITE_FILE', 'TRUNCATE'] };
-    case 'exec':
-      // the kernel opens an executable for reading as well (open_exec): Landlock checks both
-      return { path: a.path, rights: ['EXECUTE', 'READ_FILE'] };
-    case 'ioctl':
-      return { path: a.path, rights: ['IOCTL_DEV'] };
-    case 'readdir':
-      return { path: a.path, rights: ['READ_DIR'] };
-    case 'create':
-      return { path: parent, rights: make };
-    case 'remove':
-      return { path: parent, rights: ['REMOVE_FILE', 'REMOVE_DIR'] };
-    case 'rename':
-      return { path: parent, rights: ['REMOVE_FILE', 'REMOVE_DIR', ...make, 'REFER'] };
-    case 'link':
-      return { path: parent, rights: ['MAKE_REG', 'REFER'] };
-    case 'stat':
-    case 'chmod':
-    case 'chown':
-    case 'mount-target':
-      return undefined;
-  }
+/** Where the rights one access kind needs sit: the path itself, or the directory that holds it. */
+function needFor(k: Access, pattern: string, mknod: boolean): { path: string; rights: string[] } | undefined {
+  const glob = isGlob(pattern);
+  const at = glob ? globRoot(pattern) : pattern;
+  const own = landlockRights([k], glob);
+  if (own.length) return { path: at, rights: own };
+  const pr = parentRights([k], mknod);
+  if (pr.length) return { path: glob ? at : parentOf(at), rights: pr };
+  return undefined;
 }
 
-export function renderLandlock(p: Policy): RenderResult & { ruleset: LandlockRuleset } {
-  const unexpressed: Unexpressed[] = [];
-  const grants = new Map<string, Set<LandlockFsRight>>();
-  const make: LandlockFsRight[] = ['MAKE_REG', 'MAKE_DIR', 'MAKE_SYM', 'MAKE_SOCK', 'MAKE_FIFO'];
-  if (p.capabilities.allow.includes('CAP_MKNOD')) make.push('MAKE_CHAR', 'MAKE_BLOCK');
-  const kinds = new Set<Access>();
-
+/** What a policy's paths lose in Landlock terms (the rules themselves are launch/plan.ts's). */
+function pathNotes(p: Policy, rules: LandlockRule[]): Unexpressed[] {
+  const out: Unexpressed[] = [];
+  const mknod = p.capabilities.allow.includes('CAP_MKNOD');
+  const what = mknod ? 'file, directory, symlink, socket, fifo or device node' : 'file, directory, symlink, socket or fifo';
   for (const r of p.paths) {
     if (!r.pattern.startsWith('/')) {
-      unexpressed.push({ item: `${r.action} ${r.access.join(',')} ${r.pattern}`, reason: 'not an absolute path (the tracer could not resolve it): a Landlock rule needs one' });
+      out.push({ item: `${r.action} ${r.access.join(',')} ${r.pattern}`, reason: 'not an absolute path (the tracer could not resolve it): a Landlock rule needs one' });
       continue;
     }
-    if (r.action === 'deny') continue; // reported below, once the granted hierarchies are known
-    const a = anchor(r.pattern);
-    if (a.widened) unexpressed.push({ item: `glob ${r.pattern}`, reason: `Landlock rules are directory hierarchies: widened to everything beneath ${a.path}` });
-    const access = effectiveAccess(r.pattern, r.access);
-    // A name the workload creates is a new inode when the launcher builds the ruleset (or does not
-    // exist yet): whatever it does with it can only be granted on the directory that holds it.
-    const created = !a.tree && access.includes('create');
-    if (created) {
-      const own = access.filter((k) => OWN_KINDS.has(k));
-      if (own.length) unexpressed.push({ item: `${own.join(',')} ${r.pattern}`, reason: `a file the workload creates gets its rights from its directory: granted beneath ${parentOf(a.path)}` });
+    if (r.action === 'deny') continue; // reported below
+    if (isGlob(r.pattern)) {
+      if (widens(r.pattern)) out.push({ item: `glob ${r.pattern}`, reason: `Landlock rules are directory hierarchies: widened to everything beneath ${globRoot(r.pattern)}` });
+      continue;
+    }
+    const access = effectiveAccess(r);
+    const own = access.filter((k) => OWN_KINDS.has(k));
+    if (ownProc(r.pattern) && own.length) {
+      out.push({ item: `${own.join(',')} ${r.pattern}`, reason: "Landlock cannot tell a process's own /proc entries from another's: granted on all of /proc" });
+      continue;
+    }
+    const dir = parentOf(r.pattern);
+    if (access.some((k) => madeHere.has(k)) && own.length) {
+      out.push({ item: `${own.join(',')} ${r.pattern}`, reason: `a name the workload makes is a new inode at run time: its rights come from its directory, granted beneath ${dir}` });
     }
     for (const k of access) {
-      kinds.add(k);
-      const g = rightsFor(k, created && OWN_KINDS.has(k) ? { path: parentOf(a.path), tree: false } : a, make);
-      if (!g) continue;
-      const s = grants.get(g.path) ?? new Set<LandlockFsRight>();
-      for (const x of g.rights) s.add(x);
-      grants.set(g.path, s);
-      if (a.tree) continue;
-      const what = make.length === 7 ? 'file, directory, symlink, socket, fifo or device node' : 'file, directory, symlink, socket or fifo';
-      if (k === 'readdir') unexpressed.push({ item: `readdir ${r.pattern}`, reason: 'READ_DIR covers a hierarchy: every directory beneath it can be listed too' });
-      if (k === 'create') unexpressed.push({ item: `create ${r.pattern}`, reason: `Landlock grants making entries on the directory: any new ${what} beneath ${g.path}` });
-      if (k === 'remove') unexpressed.push({ item: `remove ${r.pattern}`, reason: `Landlock grants removing entries on the directory: any entry beneath ${g.path}` });
-      if (k === 'rename') unexpressed.push({ item: `rename ${r.pattern}`, reason: `Landlock grants renames on the directory: any entry beneath ${g.path} can be moved or replaced` });
-      if (k === 'link') {
-        unexpressed.push({ item: `link ${r.pattern}`, reason: `a new link is granted on the directory (${g.path}); the link's source is recorded only as stat, and if it lies in another directory Landlock also needs REFER there` });
-      }
+      if (k === 'readdir') out.push({ item: `readdir ${r.pattern}`, reason: 'READ_DIR covers a hierarchy: every directory beneath it can be listed too' });
+      if (k === 'create') out.push({ item: `create ${r.pattern}`, reason: `Landlock grants making entries on the directory: any new ${what} beneath ${dir}` });
+      if (k === 'remove') out.push({ item: `remove ${r.pattern}`, reason: `Landlock grants removing entries on the directory: any entry beneath ${dir}` });
+      if (k === 'rename') out.push({ item: `rename ${r.pattern}`, reason: `Landlock grants renames on the directory: any entry beneath ${dir} can be moved or replaced` });
+      if (k === 'link') out.push({ item: `link ${r.pattern}`, reason: `a new link is granted on the directory (${dir}); the link's source is recorded only as stat, and if it lies in another directory Landlock also needs REFER there` });
     }
   }
 
   // A denial holds only where no granted hierarchy gives the right it is about.
-  const within = (g: string, path: string) => g === path || g === '/' || path.startsWith(`${g}/`);
+  const within = (g: string, at: string) => g === at || g === '/' || at.startsWith(`${g}/`);
   for (const r of p.paths) {
     if (r.action !== 'deny' || !r.pattern.startsWith('/')) continue;
-    const a = anchor(r.pattern);
-    const leaks: string[] = [];
+    const leaks = new Set<string>();
+    let restricted = 0;
     for (const k of r.access) {
-      const need = rightsFor(k, a, make);
+      const need = needFor(k, r.pattern, mknod);
       if (!need) continue;
-      for (const [g, s] of grants) if (within(g, need.path) && need.rights.some((x) => s.has(x))) leaks.push(g);
+      restricted++;
+      for (const g of rules) if (within(g.path, need.path) && need.rights.some((x) => g.rights.includes(x))) leaks.add(g.path);
     }
-    const unrestricted = r.access.filter((k) => !rightsFor(k, a, make));
-    unexpressed.push({
+    out.push({
       item: `deny ${r.access.join(',')} ${r.pattern}`,
-      reason: leaks.length
-        ? `Landlock is allow-only and the granted hierarchy ${[...new Set(leaks)].join(', ')} covers it: the path stays reachable`
-        : unrestricted.length === r.access.length
-          ? `Landlock is allow-only and does not restrict ${unrestricted.join(', ')}: it stays allowed`
+      reason: leaks.size
+        ? `Landlock is allow-only and the granted hierarchy ${[...leaks].join(', ')} covers it: the path stays reachable`
+        : restricted === 0
+          ? `Landlock is allow-only and does not restrict ${r.access.join(', ')}: it stays allowed`
           : `Landlock is allow-only: nothing grants it, so it is refused, but with EACCES${r.errno && r.errno !== 'EACCES' ? `, not ${r.errno}` : ''}`,
     });
   }
+  return out;
+}
+
+export function renderLandlock(p: Policy): RenderResult & { ruleset: LandlockRuleset } {
+  const rules = landlockRules(p);
+  const unexpressed = pathNotes(p, rules);
+  const kinds = new Set<Access>(p.paths.filter((r) => r.action === 'allow').flatMap((r) => r.access));
 
   unexpressed.push({ item: 'stat', reason: 'Landlock does not restrict stat or path lookup: the workload can see metadata of any path it can name' });
   if (kinds.has('chmod') || kinds.has('chown')) unexpressed.push({ item: 'chmod, chown', reason: 'Landlock does not restrict changing modes or owners: allowed wherever the path is reachable' });
@@ -233,7 +201,7 @@ export function renderLandlock(p: Policy): RenderResult & { ruleset: LandlockRul
   const ruleset: LandlockRuleset = {
     abi: Math.max(...landlockFsRights.filter((r) => handled.includes(r.name)).map((r) => r.abi)),
     handledAccessFs: handled,
-    rules: [...grants].sort(([a], [b]) => a.localeCompare(b)).map(([path, s]) => ({ path, access: inBitOrder(s) })),
+    rules: rules.map((r) => ({ path: r.path, access: inBitOrder(new Set(r.rights as LandlockFsRight[])), ...(r.beneath ? { beneath: true as const } : {}) })),
   };
   return {
     ruleset,

@@ -17,10 +17,11 @@ const changesParent = new Set<Access>(['create', 'remove', 'rename', 'link']);
 /**
  * Device nodes are never made by the workload (that needs mknod and CAP_MKNOD): an O_CREAT open
  * of /dev/null (a shell's `>/dev/null`) is recorded as `create`, but it creates nothing, and
- * widening it to its parent would bind all of the host's /dev into the view.
+ * widening it to its parent would bind all of the host's /dev into the view (and grant making
+ * entries there). /dev/shm and /dev/mqueue hold real files the workload makes.
  */
-function effectiveAccess(r: PathRule): Access[] {
-  if (r.pattern.startsWith('/dev/') && !r.pattern.includes('*')) return r.access.filter((a) => a !== 'create');
+export function effectiveAccess(r: Pick<PathRule, 'pattern' | 'access'>): Access[] {
+  if (r.pattern.startsWith('/dev/') && !r.pattern.includes('*') && !/^\/dev\/(shm|mqueue)\//.test(r.pattern)) return r.access.filter((a) => a !== 'create');
   return r.access;
 }
 
@@ -131,15 +132,19 @@ export function landlockRights(access: Access[], isDirRule: boolean): string[] {
 }
 
 /** Access kinds that make the name itself during the run. */
-const madeHere = new Set<Access>(['create', 'link', 'rename']);
+export const madeHere = new Set<Access>(['create', 'link', 'rename']);
 
-/** Rights on the parent directory for access kinds that change names in it. */
-function parentRights(access: Access[]): string[] {
+/**
+ * Rights on the parent directory for access kinds that change names in it. The policy does not
+ * say what kind of entry was made: every ordinary kind, and device nodes only with CAP_MKNOD.
+ */
+export function parentRights(access: Access[], mknod = false): string[] {
   const r = new Set<string>();
+  const make = ['MAKE_REG', 'MAKE_DIR', 'MAKE_SYM', 'MAKE_SOCK', 'MAKE_FIFO', ...(mknod ? ['MAKE_CHAR', 'MAKE_BLOCK'] : [])];
   for (const a of access) {
-    if (a === 'create') r.add('MAKE_REG').add('MAKE_DIR').add('MAKE_SYM').add('MAKE_SOCK').add('MAKE_FIFO');
+    if (a === 'create') for (const m of make) r.add(m);
     if (a === 'remove') r.add('REMOVE_FILE').add('REMOVE_DIR');
-    if (a === 'rename') r.add('REMOVE_FILE').add('REMOVE_DIR').add('MAKE_REG').add('MAKE_DIR').add('REFER');
+    if (a === 'rename') for (const m of ['REMOVE_FILE', 'REMOVE_DIR', ...make, 'REFER']) r.add(m);
     if (a === 'link') r.add('MAKE_REG').add('REFER');
   }
   return [...r].sort();
@@ -167,14 +172,15 @@ export function landlockRules(p: Policy): LandlockRule[] {
     for (const x of rights) e.rights.add(x);
     m.set(k, e);
   };
+  const mknod = p.capabilities.allow.includes('CAP_MKNOD');
   for (const r of p.paths) {
-    if (r.action !== 'allow') continue;
+    if (r.action !== 'allow' || !r.pattern.startsWith('/')) continue; // a relative name: no inode to hang a rule on
     const access = effectiveAccess(r);
     const isGlob = r.pattern.includes('*');
     const creates = access.some((a) => changesParent.has(a));
     if (r.absent && !creates) continue; // nothing there to grant rights on
     const own = landlockRights(access, isGlob);
-    const pr = parentRights(access);
+    const pr = parentRights(access, mknod);
     if (isGlob) {
       // the names a glob matches live beneath its fixed part: everything goes there
       add(globRoot(r.pattern), [...own, ...pr], true);
@@ -202,7 +208,7 @@ export function landlockRules(p: Policy): LandlockRule[] {
 }
 
 /** A process's own /proc entry (not one that leads out of /proc: root, cwd, exe, fd/N). */
-function ownProc(p: string): boolean {
+export function ownProc(p: string): boolean {
   return /^\/proc\/(self|thread-self)\//.test(p) && !/^\/proc\/(self|thread-self)\/(root|cwd|exe|fd|task\/[^/]+\/(root|cwd|exe|fd))(\/|$)/.test(p);
 }
 

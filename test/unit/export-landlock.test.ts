@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { landlockExporter, landlockFsRights, renderLandlock, type LandlockRuleset } from '../../src/export/landlock.js';
+import { enforceSpec } from '../../src/launch/plan.js';
 import type { PathRule, Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
 import { repoRoot } from '../helpers/whittle.js';
@@ -43,11 +44,12 @@ describe('landlock golden', () => {
     golden('app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
   });
 
-  it('is JSON with exactly abi, handledAccessFs and rules', () => {
+  it('is JSON with exactly abi, handledAccessFs and rules (path, access, and beneath when set)', () => {
     const text = landlockExporter.render(samplePolicy(), { name: 'app' }).artifacts[0]!.content as string;
     const j = JSON.parse(text) as LandlockRuleset;
     expect(Object.keys(j)).toEqual(['abi', 'handledAccessFs', 'rules']);
-    for (const r of j.rules) expect(Object.keys(r)).toEqual(['path', 'access']);
+    for (const r of j.rules) expect(Object.keys(r)).toEqual(r.beneath ? ['path', 'access', 'beneath'] : ['path', 'access']);
+    expect(j.rules.some((r) => r.beneath === true)).toBe(true);
     expect(landlockExporter.defaultName({ name: 'app' })).toBe('app.landlock.json');
   });
 });
@@ -154,7 +156,7 @@ describe('landlock access kinds', () => {
 
   it('what the workload does with a file it created is granted on the directory (a new inode at run time)', () => {
     const p = policy([rule('/tmp/app/out.txt', ['write', 'create'])]);
-    expect(rules(p)).toEqual([{ path: '/tmp/app', access: ['WRITE_FILE', 'MAKE_DIR', 'MAKE_REG', 'MAKE_SOCK', 'MAKE_FIFO', 'MAKE_SYM', 'TRUNCATE'] }]);
+    expect(rules(p)).toEqual([{ path: '/tmp/app', access: ['WRITE_FILE', 'MAKE_DIR', 'MAKE_REG', 'MAKE_SOCK', 'MAKE_FIFO', 'MAKE_SYM', 'TRUNCATE'], beneath: true }]);
     expect(renderLandlock(p).unexpressed).toContainEqual(expect.objectContaining({ item: 'write /tmp/app/out.txt' }));
   });
 
@@ -170,10 +172,26 @@ describe('landlock access kinds', () => {
     expect(rightsAt(policy([rule('/dev/shm/seg', ['create'])]), '/dev/shm')).toContain('MAKE_REG');
   });
 
-  it('merges rules on the same path and sorts rules by path', () => {
+  it('merges rules on the same path and kind, keeps the directory itself apart from what is made beneath it, sorts by path', () => {
     const p = policy([rule('/srv/b', ['read']), rule('/srv/a/x', ['remove']), rule('/srv/a/y', ['create']), rule('/srv/a', ['readdir'])]);
-    expect(rules(p).map((r) => r.path)).toEqual(['/srv/a', '/srv/b']);
-    expect(rightsAt(p, '/srv/a')).toEqual(['READ_DIR', 'REMOVE_DIR', 'REMOVE_FILE', 'MAKE_DIR', 'MAKE_REG', 'MAKE_SOCK', 'MAKE_FIFO', 'MAKE_SYM']);
+    expect(rules(p)).toEqual([
+      { path: '/srv/a', access: ['READ_DIR'] },
+      { path: '/srv/a', access: ['REMOVE_DIR', 'REMOVE_FILE', 'MAKE_DIR', 'MAKE_REG', 'MAKE_SOCK', 'MAKE_FIFO', 'MAKE_SYM'], beneath: true },
+      { path: '/srv/b', access: ['READ_FILE'] },
+    ]);
+  });
+
+  it("a process's own /proc entries are granted on all of /proc, and said so", () => {
+    const p = policy([rule('/proc/self/status', ['read'])]);
+    expect(rules(p)).toEqual([{ path: '/proc', access: ['READ_FILE'], beneath: true }]);
+    expect(renderLandlock(p).unexpressed).toContainEqual(expect.objectContaining({ item: 'read /proc/self/status' }));
+  });
+
+  it('is the ruleset whittle run applies: the same rules as the enforce spec', () => {
+    const p = samplePolicy();
+    const spec = enforceSpec(p).split('\n').filter((l) => l.startsWith('landlock'));
+    const mine = rules(p).map((r) => `${r.beneath ? 'landlock-beneath' : 'landlock'} ${r.path} ${[...r.access].sort().join(',')}`);
+    expect(mine).toEqual(spec);
   });
 
   it('stat, chmod, chown and mount-target grant nothing', () => {
