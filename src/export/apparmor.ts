@@ -81,8 +81,6 @@ const FIXED_DENIALS: Array<{ rule: string; covers: string; why: string }> = [
   { rule: 'deny /dev/mem wl,', covers: '/dev/mem', why: 'physical memory of the machine' },
 ];
 const WRITE_KINDS = new Set<Access>(['write', 'create', 'remove', 'rename', 'link', 'chmod', 'chown']);
-/** Kinds whose target may be a directory that is made or removed (matched as `PATH/`). */
-const DIR_CAPABLE = new Set<Access>(['create', 'remove', 'rename']);
 
 /** A path or pattern as AppArmor text: quoted when needed, AppArmor's own glob characters escaped. */
 export function aaPath(p: string, suffix = ''): string {

@@ -2,27 +2,14 @@
  * The apparmor exporter: golden profile from the sample policy, and tables for how each access
  * kind, mount, family and capability becomes a rule — or an `unexpressed` entry, never nothing.
  * (test/integration/export-apparmor.test.ts compiles the profiles with apparmor_parser.)
- * UPDATE_GOLDEN=1 rewrites the golden files.
+ * WHITTLE_UPDATE_GOLDEN=1 rewrites the golden files.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apparmorExporter, renderApparmor } from '../../src/export/apparmor.js';
 import type { MountRule, PathRule, Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'apparmor');
-
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 /** A policy with only the given parts (the rest empty). */
 function policy(parts: Partial<Pick<Policy, 'paths' | 'mounts' | 'network' | 'capabilities'>> & { argv?: string[] } = {}): Policy {
@@ -50,8 +37,8 @@ describe('apparmor golden', () => {
     const r = renderApparmor(samplePolicy(), { name: 'app' });
     expect(r.artifacts).toHaveLength(1);
     expect(r.artifacts[0]!.suffix).toBeNull();
-    golden('app.apparmor', r.artifacts[0]!.content as string);
-    golden('app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
+    golden('apparmor', 'app.apparmor', r.artifacts[0]!.content as string);
+    golden('apparmor', 'app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
   });
 
   it('is the registered exporter, with a default name from the context', () => {

@@ -3,28 +3,15 @@
  * PATH.args is golden for the sample policy; tables for how paths, families, capabilities and
  * syscalls become bwrap arguments — or `unexpressed` entries, never nothing.
  * (test/integration/export-bwrap.test.ts runs real programs under bwrap with the real program.)
- * UPDATE_GOLDEN=1 rewrites the golden files.
+ * WHITTLE_UPDATE_GOLDEN=1 rewrites the golden files.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bwrapArgs, bwrapExporter } from '../../src/export/bwrap.js';
 import { enosysRanges, filterSpec } from '../../src/trace/compile.js';
 import type { PathRule, Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'bwrap');
-
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 /** A stand-in for the compiled program: two sock_filter instructions (ld nr; ret allow). */
 const fakeBpf = new Uint8Array([0x20, 0, 0, 0, 0, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f]);
@@ -59,8 +46,8 @@ describe('bwrap golden', () => {
     expect(r.artifacts.map((a) => a.suffix)).toEqual([null, 'args']);
     expect(r.artifacts[0]!.content).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(r.artifacts[0]!.content as Uint8Array).equals(Buffer.from(fakeBpf))).toBe(true);
-    golden('app.bwrap.args', r.artifacts[1]!.content as string);
-    golden('app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
+    golden('bwrap', 'app.bwrap.args', r.artifacts[1]!.content as string);
+    golden('bwrap', 'app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
   });
 
   it('needs the compiled program (the export command compiles it), and says how to use both files', () => {

@@ -2,27 +2,13 @@
  * docker exporter: the moby seccomp JSON (golden), the docker run flags for capabilities and
  * network, and the list of what neither carries.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerExporter, runFlags, shellWord } from '../../src/export/docker.js';
 import { runtimeLayers } from '../../src/model/knowledge/runtime-layers.js';
 import type { Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'docker');
-
-/** Compare with test/golden/docker/NAME; WHITTLE_UPDATE_GOLDEN=1 writes it (then inspect and commit). */
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${file}: run with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 const text = (c: string | Uint8Array) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
 
@@ -37,8 +23,8 @@ describe('docker exporter', () => {
   const flags = r.artifacts.find((a) => a.suffix === 'flags')!;
 
   it('renders the sample policy as the golden profile and flags', () => {
-    golden('app.docker-seccomp.json', text(main.content));
-    golden('app.docker-seccomp.json.flags', text(flags.content));
+    golden('docker', 'app.docker-seccomp.json', text(main.content));
+    golden('docker', 'app.docker-seccomp.json.flags', text(flags.content));
     expect(r.artifacts.map((a) => a.suffix)).toEqual([null, 'flags']);
   });
 

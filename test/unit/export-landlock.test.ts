@@ -2,10 +2,10 @@
  * The landlock exporter: golden ruleset from the sample policy, tables for how access kinds
  * become LANDLOCK_ACCESS_FS_* rights (on the path or on its directory), and a check that every
  * right it names is a real kernel flag: against /usr/include/linux/landlock.h, and — for the
- * rights newer than Debian's header — against the running kernel. UPDATE_GOLDEN=1 rewrites goldens.
+ * rights newer than Debian's header — against the running kernel. WHITTLE_UPDATE_GOLDEN=1 rewrites goldens.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,19 +13,8 @@ import { landlockExporter, landlockFsRights, renderLandlock, type LandlockRulese
 import { enforceSpec } from '../../src/launch/plan.js';
 import type { PathRule, Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'landlock');
-
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 const rule = (pattern: string, access: PathRule['access'], action: PathRule['action'] = 'allow', extra: Partial<PathRule> = {}): PathRule => ({ pattern, access, action, ...extra });
 
@@ -40,8 +29,8 @@ describe('landlock golden', () => {
     const r = landlockExporter.render(samplePolicy(), { name: 'app' });
     expect(r.artifacts).toHaveLength(1);
     expect(r.artifacts[0]!.suffix).toBeNull();
-    golden('app.landlock.json', r.artifacts[0]!.content as string);
-    golden('app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
+    golden('landlock', 'app.landlock.json', r.artifacts[0]!.content as string);
+    golden('landlock', 'app.unexpressed.json', JSON.stringify(r.unexpressed, null, 2) + '\n');
   });
 
   it('is JSON with exactly abi, handledAccessFs and rules (path, access, and beneath when set)', () => {

@@ -5,24 +5,13 @@
  * probes, the person's errno, the family restriction as rules libseccomp takes, LXC's own init
  * layer, and what is reported as not expressed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { i386Multiplexed, lxcConditionalLine, lxcExporter, lxcInitLayer } from '../../src/export/lxc.js';
 import type { Policy } from '../../src/model/policy.js';
 import { syscallByName } from '../../src/model/knowledge/syscalls.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-function golden(format: string, file: string, actual: string): void {
-  const p = path.join(repoRoot, 'test', 'golden', format, file);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, actual);
-  }
-  if (!existsSync(p)) throw new Error(`missing golden file ${p}: render it with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(p, 'utf8'));
-}
 
 const render = (p: Policy) => {
   const r = lxcExporter.render(p, { name: 'app' });

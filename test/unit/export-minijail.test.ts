@@ -6,24 +6,13 @@
  * WHITTLE_UPDATE_GOLDEN=1 rewrites them). Tables cover ENOSYS for probes, the person's errno, the
  * family restriction as an argument expression, the i386 ABI and what is reported.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { minijailConditionalLine, minijailExporter } from '../../src/export/minijail.js';
 import type { Policy } from '../../src/model/policy.js';
 import { syscallNumber } from '../../src/model/knowledge/syscalls.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-function golden(format: string, file: string, actual: string): void {
-  const p = path.join(repoRoot, 'test', 'golden', format, file);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, actual);
-  }
-  if (!existsSync(p)) throw new Error(`missing golden file ${p}: render it with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(p, 'utf8'));
-}
 
 /**
  * minijail's policy grammar (minijail0(5); tools/parser.py):

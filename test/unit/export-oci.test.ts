@@ -5,8 +5,6 @@
  * family rules in the one shape libseccomp takes, the runtime layer as its own rule, and what
  * cannot be expressed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ociExporter, type OciSeccomp } from '../../src/export/oci.js';
 import type { RenderContext } from '../../src/export/types.js';
@@ -14,20 +12,8 @@ import { runtimeLayers } from '../../src/model/knowledge/runtime-layers.js';
 import { syscallByName, syscallTable } from '../../src/model/knowledge/syscalls.js';
 import type { Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'oci');
-
-/** Compare with test/golden/oci/NAME; WHITTLE_UPDATE_GOLDEN=1 writes it (then inspect and commit). */
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${file}: run with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 const text = (c: string | Uint8Array) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
 type Rule = OciSeccomp['syscalls'][number];
@@ -48,7 +34,7 @@ describe('oci exporter: the sample policy', () => {
   const p = samplePolicy();
 
   it('renders the golden profile (no runtime layer, so a new measurement does not churn it)', () => {
-    golden('sample.oci.json', text(render(p).r.artifacts[0]!.content));
+    golden('oci', 'sample.oci.json', text(render(p).r.artifacts[0]!.content));
   });
 
   it('says where it goes', () => {

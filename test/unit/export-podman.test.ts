@@ -2,28 +2,14 @@
  * podman exporter: Docker's JSON (podman reads the moby format), the podman run flags, the
  * podman runtime layer, and what crun cannot do with the errno policy's horizon.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerExporter } from '../../src/export/docker.js';
 import { namesAboveHorizon, podmanExporter } from '../../src/export/podman.js';
 import { runtimeLayers } from '../../src/model/knowledge/runtime-layers.js';
 import type { Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'podman');
-
-/** Compare with test/golden/podman/NAME; WHITTLE_UPDATE_GOLDEN=1 writes it (then inspect and commit). */
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${file}: run with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 const text = (c: string | Uint8Array) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
 
@@ -36,8 +22,8 @@ describe('podman exporter', () => {
 
   it('renders the sample policy as the golden profile and flags', () => {
     expect(r.artifacts.map((a) => a.suffix)).toEqual([null, 'flags']);
-    golden('app.podman-seccomp.json', text(r.artifacts[0]!.content));
-    golden('app.podman-seccomp.json.flags', text(r.artifacts[1]!.content));
+    golden('podman', 'app.podman-seccomp.json', text(r.artifacts[0]!.content));
+    golden('podman', 'app.podman-seccomp.json.flags', text(r.artifacts[1]!.content));
   });
 
   it('writes the same JSON as the docker format (one profile format, two CLIs)', () => {

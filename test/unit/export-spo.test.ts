@@ -3,27 +3,13 @@
  * small strict parser of the YAML subset it writes, so the rules, the name and every quoted
  * string come back exactly as the policy had them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderOciLike } from '../../src/export/oci.js';
 import { resourceName, spoExporter, SPO_API_VERSION, yamlString } from '../../src/export/spo.js';
 import type { Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
-import { repoRoot } from '../helpers/whittle.js';
+import { golden } from '../helpers/golden.js';
 
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'spo');
-
-/** Compare with test/golden/spo/NAME; WHITTLE_UPDATE_GOLDEN=1 writes it (then inspect and commit). */
-function golden(name: string, actual: string): void {
-  const file = path.join(goldenDir, name);
-  if (process.env.WHITTLE_UPDATE_GOLDEN === '1') {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${file}: run with WHITTLE_UPDATE_GOLDEN=1, inspect it, commit it`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 type Yaml = string | number | Yaml[] | { [k: string]: Yaml };
 
@@ -98,7 +84,7 @@ describe('spo exporter', () => {
   it('renders the sample policy as the golden SeccompProfile', () => {
     const r = render(p);
     expect(r.artifacts.map((a) => a.suffix)).toEqual([null]);
-    golden('app.seccompprofile.yaml', text(r.artifacts[0]!.content));
+    golden('spo', 'app.seccompprofile.yaml', text(r.artifacts[0]!.content));
   });
 
   it('reads back as the CRD shape, with the same rules as the OCI profile (no comment fields)', () => {
