@@ -43,6 +43,7 @@
 #include "session.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -294,8 +295,23 @@ static void place_cgroup(char **argv, const char *config) {
 	free(tmp), free(out), free(text);
 }
 
+/* Remove a cgroup directory and every (empty) cgroup below it, children first. */
+static void remove_cgroup_tree(const char *dir) {
+	DIR *d = opendir(dir);
+	if (d) {
+		for (struct dirent *e; (e = readdir(d));) {
+			if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
+			char *child = xasprintf("%s/%s", dir, e->d_name);
+			remove_cgroup_tree(child);
+			free(child);
+		}
+		closedir(d);
+	}
+	for (int i = 0; i < 20 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(10000);
+}
+
 /* The runtime made the container's cgroup below the session's in every v1 hierarchy too (a
- * hybrid layout): remove what is left of the session's there (the runtime removed its own). */
+ * hybrid layout), and podman one for conmon: remove what is left there once all have exited. */
 static void remove_v1_dirs(const char *rel) {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f) return;
@@ -311,11 +327,7 @@ static void remove_v1_dirs(const char *rel) {
 		if (!end) continue;
 		*end = 0;
 		char *dir = xasprintf("%s%s", p + 1, rel);
-		/* the container's own first ("ctr", whittle's name for it), should the runtime have left it */
-		char *child = xasprintf("%s/ctr", dir);
-		rmdir(child);
-		for (int i = 0; i < 20 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(10000);
-		free(child);
+		remove_cgroup_tree(dir);
 		free(dir);
 	}
 	free(line);
