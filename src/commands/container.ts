@@ -6,8 +6,8 @@
  * SCMP_ACT_NOTIFY and a listenerPath for the argument-carrying syscalls; whittle's tracer takes
  * the listener, answers CONTINUE, and reads the container's RET_LOG records. What the runtime
  * does itself after installing the filter is its own layer. Running: the decided policy as an
- * OCI profile with the target runtime's layer, and the denials the kernel logs (crun) or the
- * in-kernel probe sees (runc 1.1.5 cannot ask for SECCOMP_FILTER_FLAG_LOG).
+ * OCI profile with the target runtime's layer; denials are what the in-kernel probe sees fail in
+ * the container that the profile refuses (runc 1.1.5 cannot ask the kernel to log them).
  */
 import path from 'node:path';
 import { exporterFor } from '../export/registry.js';
@@ -177,9 +177,9 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
     seccomp: async (_work, rt) => {
       if (!o.quiet) for (const n of crossRuntimeNotes(policy, learnedUnder, rt)) say(n);
       const r = oci.render(policy, { name: 'container', runtime: rt.runtime });
+      // no SECCOMP_FILTER_FLAG_LOG, even where the runtime takes it (crun): denials come from the
+      // in-kernel probe, and a logged answer can stall the container behind a full audit backlog
       const obj = JSON.parse(String(r.artifacts[0]!.content)) as OciObject;
-      const flags = seccompFlagsFor(rt, ['SECCOMP_FILTER_FLAG_LOG']);
-      if (flags.length) obj.flags = flags;
       profile = obj;
       return obj as unknown as Record<string, unknown>;
     },
@@ -219,10 +219,15 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
         return note(`syscall:${name}`, { kind: 'syscall', name, arch: it.arch, errno: typeof a === 'number' ? errnoName(a) : 'EPERM', count, first });
       }
       case 'syscall': {
-        // the probe: a call that failed with EPERM or EACCES; the profile's doing when it refuses the call so
+        // the probe: the first failure of a call in the container; the profile's doing when the profile refuses that call
         const name = it.name ?? `syscall#${it.nr}`;
         const a = answer(name);
-        if (a === 1 || a === 13) note(`syscall:${name}`, { kind: 'syscall', name, arch: it.arch, errno: errnoName(a), count, first });
+        if (a === 38) {
+          const p = probes.get(name);
+          if (!p) probes.set(name, { name, arch: it.arch, count });
+          return;
+        }
+        if (typeof a === 'number') note(`syscall:${name}`, { kind: 'syscall', name, arch: it.arch, errno: errnoName(a), count, first });
         return;
       }
       case 'net':

@@ -22,6 +22,7 @@ export interface ShowJson {
   /** Container snapshots: the container, its runtime, and its capabilities against the set it was given. */
   container?: {
     ref: string;
+    refKind: string;
     runtime: string;
     runtimeVersion: string;
     argumentsRecorded: boolean;
@@ -101,6 +102,7 @@ export interface ShowInput {
   lost: { total: number; counters: Record<string, number> };
   container?: {
     ref: string;
+    refKind: string;
     runtime: string;
     runtimeVersion: string;
     argumentsRecorded: boolean;
@@ -124,7 +126,7 @@ export function showJson(s: ShowInput): ShowJson {
   if (s.container) {
     const c = s.container;
     extra.container = {
-      ref: c.ref, runtime: c.runtime, runtimeVersion: c.runtimeVersion, argumentsRecorded: c.argumentsRecorded,
+      ref: c.ref, refKind: c.refKind, runtime: c.runtime, runtimeVersion: c.runtimeVersion, argumentsRecorded: c.argumentsRecorded,
       capabilities: containerCapabilities(c.capabilities, o.capabilities), mounts: c.mounts,
     };
   }

@@ -22,47 +22,51 @@ import path from 'node:path';
 export const SERVICE_TOKEN = 'whittle-service-page-7f3a';
 
 /**
- * The service image's command: start the service, ask it for a page from inside the container
- * (the client is Python too: busybox-static's wget crashes in NSS once a shared glibc is in the
- * image), stop it. Exit 0 with "service answered: TOKEN"; 3 when the service died (its log
- * follows); 4 when it never answered.
+ * The service image's command: start the service, then ask it for a page from inside the
+ * container (the client is Python: busybox-static's wget crashes in NSS once a shared glibc is
+ * in the image) and stop it. The client takes the shell's place (exec), so it is the service's
+ * parent and waits for it itself: a shell's `wait` makes different calls depending on whether
+ * the child already exited (busybox sh spins on rt_sigsuspend's EPERM when the profile learned
+ * the other way), and a profile learned from one run must fit the next. Exit 0 with
+ * "service answered: TOKEN"; 3 when the service died (its log follows); 4 when it never answered.
  */
 export const SERVICE_SCRIPT = `#!/bin/sh
 python3 -m http.server 8000 --bind 127.0.0.1 --directory /srv/www >/tmp/server.log 2>&1 &
-pid=$!
-python3 /usr/local/lib/ask-service.py $pid
-rc=$?
-kill $pid 2>/dev/null
-wait $pid
-exit $rc
+exec python3 /usr/local/lib/ask-service.py $!
 `;
 
-export const ASK_SCRIPT = `import sys, time, urllib.request
+export const ASK_SCRIPT = `import os, signal, sys, time, urllib.request
 # The same calls every time, however soon the service is up: each round checks that the service
-# is still alive, waits a little, then asks (a profile learned from one run must fit the next).
-pid = sys.argv[1]
+# is still alive, waits a little, then asks.
+pid = int(sys.argv[1])
 deadline = time.monotonic() + 30
+rc = 4
 while time.monotonic() < deadline:
-    try:
-        with open('/proc/%s/stat' % pid) as f:
-            dead = f.read().rsplit(')', 1)[1].split()[0] in ('Z', 'X')
-    except OSError:
-        dead = True
-    if dead:
+    if os.waitpid(pid, os.WNOHANG)[0] == pid:
         print('the service died:', open('/tmp/server.log').read(), flush=True)
         sys.exit(3)
     time.sleep(0.02)
     try:
         page = urllib.request.urlopen('http://127.0.0.1:8000/index.html', timeout=5).read().decode().strip()
         print('service answered:', page, flush=True)
-        sys.exit(0)
+        rc = 0
+        break
     except OSError:
         pass
-print('the service did not answer:', open('/tmp/server.log').read(), flush=True)
-sys.exit(4)
+if rc:
+    print('the service did not answer:', open('/tmp/server.log').read(), flush=True)
+# the thread that answered has ended (it makes calls of its own on the way out) before the stop
+for _ in range(250):
+    with open('/proc/%d/status' % pid) as f:
+        if '\\nThreads:\\t1\\n' in f.read():
+            break
+    time.sleep(0.02)
+os.kill(pid, signal.SIGTERM)
+os.waitpid(pid, 0)
+sys.exit(rc)
 `;
 
-const BUILDER = 'service-image v4';
+const BUILDER = 'service-image v6';
 
 function sh(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 << 20, timeout: 600_000 });

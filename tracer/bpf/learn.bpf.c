@@ -34,9 +34,10 @@ __u8 has_subcgroups = 0;
  * runtime itself still runs in them after installing it (its comm, e.g. "runc:[2:INIT]"). */
 const volatile __u8 seccomp_tasks_only = 0;
 const volatile char skip_comm[4][16] = {};
-/* enforce in a container: also send a first sighting of every syscall that failed with EPERM or
- * EACCES (a seccomp ERRNO answer the kernel does not log: runc 1.1.5 cannot ask for
- * SECCOMP_FILTER_FLAG_LOG); user space tells the filter's answers from the kernel's */
+/* enforce in a container: also send a first sighting of every syscall that failed (a seccomp
+ * ERRNO answer is one: runc 1.1.5 cannot ask the kernel to log them, and a logged answer can
+ * stall the container behind a full audit backlog); user space knows which calls the filter
+ * refuses, so it tells the filter's answers from the kernel's */
 const volatile __u8 syscall_denials = 0;
 
 struct {
@@ -469,11 +470,11 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 		nr &= ~X32_BIT;
 	}
 	if (denials_only) {
+		if (syscall_denials && ret < 0 && ret >= -4095) count_syscall(abi, nr);
 		/* EAFNOSUPPORT too: the family a socket() was refused, which the kernel record lacks;
 		 * ENOENT of a path call: a path the sandbox's view left out looks absent (user space
 		 * keeps only the names that exist outside the sandbox) */
 		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */ && ret != -2 /* ENOENT */) return 0;
-		if (syscall_denials && (ret == -13 || ret == -1)) count_syscall(abi, nr);
 	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;

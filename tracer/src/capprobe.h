@@ -26,7 +26,7 @@ void denial_probe_stop(void);
 /* Container sessions (whittle-tracer container): the session's cgroup also holds the runtime.
  * Record only tasks under a seccomp filter, and not those whose comm starts with one of
  * skip_comms (the runtime's, before it execs the container's program); with syscall_denials the
- * denial probe also reports every syscall that failed with EPERM or EACCES as a syscall item.
+ * denial probe also reports every syscall that failed (its first failure) as a syscall item.
  * Call before capprobe_start() or denial_probe_start(). */
 void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_denials);
 

@@ -23,11 +23,11 @@
  *                   [--runtime-comm COMM]... [--rcvbuf BYTES] [--no-cap-probe] -- RUNTIME ARGS…
  *   container run --events SPEC [--config FILE] [--syscall-denials] -- RUNTIME ARGS…
  *
- * In `run`, denials are the kernel's records of SECCOMP_RET_ERRNO (a runtime that can set
- * SECCOMP_FILTER_FLAG_LOG: crun) and the in-kernel denial probe (calls that failed with EPERM
- * or EACCES in a task under a seccomp filter: runc 1.1.5 cannot ask for the log flag); the
- * errno of a record is not in it, so `denied` items say "unknown" and whittle fills it in from
- * the profile it wrote. */
+ * In `run`, denials come from the in-kernel denial probe: the first failure of every syscall
+ * in a task under a seccomp filter (a `syscall` item; whittle wrote the profile, so it knows
+ * which of them the filter refused), plus the probe's path, socket-family and capability items.
+ * Not the kernel's records: runc 1.1.5 cannot ask for them (no seccomp "flags"), and a logged
+ * ERRNO answer makes the container wait behind a full audit backlog. */
 #define _GNU_SOURCE
 #include "agg.h"
 #include "audit.h"
@@ -351,8 +351,6 @@ static void report_lost(bool force) {
 		learn_emit_lost(c, ARRAY_LEN(c), force);
 	} else {
 		struct lost_counter c[] = {
-			{"auditSocketDrops", audit_socket_drops(), "seccomp denial records the kernel could not queue to whittle's socket"},
-			{"untrackedRecords", untracked_records, "denial records from processes whose fork was missed"},
 			{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
 			{"denialProbe", denial_probe_lost(), "denials the in-kernel probe could not pass on"},
 		};
@@ -377,19 +375,6 @@ static void tick(void) {
 		warnx("whittle stopped reading events: ending the session");
 		cgroup_signal(&sess->cg, SIGKILL);
 	}
-}
-
-/* ---- enforce: the kernel's records of refused calls ---- */
-
-static void on_run_record(const struct audit_seccomp_rec *r, void *ctx) {
-	(void)ctx;
-	uint32_t action = r->code & 0x7fff0000u;
-	if (action == SECCOMP_RET_LOG || action == SECCOMP_RET_ALLOW) return;
-	if (!ours(r->pid)) return;
-	struct origin o = {.pid = r->pid, .exe = r->exe};
-	enum abi a = record_abi(r);
-	const char *what = action == SECCOMP_RET_ERRNO ? "unknown" : action == SECCOMP_RET_KILL_PROCESS ? "KILL_PROCESS" : action == SECCOMP_RET_KILL_THREAD ? "KILL_THREAD" : "TRAP";
-	agg_denied(a, r->syscall, what, "syscall", &o);
 }
 
 /* ---- the profile whittle gives the runtime for learning ---- */
@@ -524,11 +509,16 @@ static int cmd_session(int argc, char **argv, bool learn) {
 			    "the kernel is set not to log SECCOMP_RET_LOG (actions_logged: %s)", logged);
 		free(logged);
 	}
-	int err = audit_open(o.rcvbuf, learn ? on_learn_record : on_run_record, NULL);
-	if (err)
-		die(err == -EPERM ? "run whittle as root (CAP_AUDIT_READ) in the initial network namespace" : "check that the kernel has audit support",
-		    "cannot read seccomp records from NETLINK_AUDIT: %s", strerror(-err));
-	kernel_lost_at_start = audit_kernel_lost();
+	/* Enforcing, denials come from the in-kernel probe only: a runtime that asks the kernel to
+	 * log its filter's ERRNO answers (crun can) makes the container wait behind a full audit
+	 * backlog (up to a minute per record, measured while another session flooded it). */
+	if (learn) {
+		int err = audit_open(o.rcvbuf, on_learn_record, NULL);
+		if (err)
+			die(err == -EPERM ? "run whittle as root (CAP_AUDIT_READ) in the initial network namespace" : "check that the kernel has audit support",
+			    "cannot read seccomp records from NETLINK_AUDIT: %s", strerror(-err));
+		kernel_lost_at_start = audit_kernel_lost();
+	}
 	session_prepare(&s, learn ? "ctr-learn" : "ctr-run");
 	place_cgroup(s.argv, config);
 	proctree_open(&s);
@@ -553,13 +543,13 @@ static int cmd_session(int argc, char **argv, bool learn) {
 		emit_i64("tracerPid", getpid());
 		emit_end();
 		emit_flush();
-		if (why) warnx("the in-kernel denial probe is unavailable (%s): only denials the kernel logs are seen", why);
+		if (why) warnx("the in-kernel denial probe is unavailable (%s): denials in the container cannot be seen", why);
 	}
 	session_spawn(&s, NULL, NULL);
 	learn_emit_started(&s);
 	session_run(&s, learn ? 250 : 100, tick);
 
-	if (!audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing");
+	if (learn && !audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing");
 	proctree_drain();
 	settle_pending();
 	if (learn) capprobe_poll();
