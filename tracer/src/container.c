@@ -519,6 +519,7 @@ static int cmd_session(int argc, char **argv, bool learn) {
 			    "cannot read seccomp records from NETLINK_AUDIT: %s", strerror(-err));
 		kernel_lost_at_start = audit_kernel_lost();
 	}
+	debug_timing("audit open");
 	session_prepare(&s, learn ? "ctr-learn" : "ctr-run");
 	place_cgroup(s.argv, config);
 	proctree_open(&s);
@@ -545,13 +546,16 @@ static int cmd_session(int argc, char **argv, bool learn) {
 		emit_flush();
 		if (why) warnx("the in-kernel denial probe is unavailable (%s): denials in the container cannot be seen", why);
 	}
+	debug_timing("probes ready");
 	session_spawn(&s, NULL, NULL);
 	learn_emit_started(&s);
 	session_run(&s, learn ? 250 : 100, tick);
+	debug_timing("tree gone");
 
 	if (learn && !audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing");
 	proctree_drain();
 	settle_pending();
+	debug_timing("records settled");
 	if (learn) capprobe_poll();
 	else denial_probe_stop();
 	agg_flush_counts();
@@ -566,6 +570,7 @@ static int cmd_session(int argc, char **argv, bool learn) {
 	cgroup_destroy(&s.cg);
 	if (rel) remove_v1_dirs(rel);
 	free(rel);
+	debug_timing("cgroups removed");
 	return session_exit_code(&s);
 }
 
