@@ -10,9 +10,11 @@ import { whittleVersion } from './version.js';
 
 // A reader that stopped early (`whittle show … | head`) is not an error: the rest of the output is
 // dropped, and the command still finishes what it was doing (saving decisions, a run's report).
+// Any other error is thrown as before, unless a command handles its streams' errors itself (the
+// TUI: a closed terminal fails writes with EIO, and it saves and quits).
 for (const s of [process.stdout, process.stderr]) {
   s.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code !== 'EPIPE' && s.listenerCount('error') === 1) throw e;
   });
 }
 

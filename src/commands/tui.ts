@@ -2,6 +2,8 @@
  * The TUI entry points: `whittle learn -- CMD` (without --headless) and `whittle review SNAPSHOT`.
  * Only this file and app/ load ink and react.
  */
+// first: hides CI from ink while it loads (see there)
+import { restoreCiEnv } from '../app/interactive-env.js';
 import { closeSync } from 'node:fs';
 import { createElement } from 'react';
 import { render } from 'ink';
@@ -10,6 +12,8 @@ import { exporterTable } from '../export/registry.js';
 import { TuiController } from './tui-controller.js';
 import type { LearnOptions } from './learn.js';
 import { defaultSnapshotPath } from './learn.js';
+
+restoreCiEnv();
 
 async function runTui(ctrl: TuiController): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {

@@ -132,6 +132,14 @@ describe('the terminal', () => {
     await quit(s);
   });
 
+  it('draws the screen live when the shell exports CI=true (ink would wait for the end), and the workload still sees CI', async () => {
+    const s = await learning(['sh', '-c', 'echo "ci is $CI"; while :; do sleep 0.1; done'], { env: { CI: 'true', CONTINUOUS_INTEGRATION: '1' } });
+    const screen = await s.waitFor(/ci is true/);
+    expect(screen).toMatch(/^learning /m);
+    expect(screen).toMatch(/review queue/);
+    await quit(s);
+  });
+
   it('resizing while learning keeps the screen whole and gives the workload its new size', async () => {
     // the workload says its terminal's size at start and on every SIGWINCH
     const s = await learning(['sh', '-c', 'trap "echo size \\$(stty size)" WINCH; echo size $(stty size); while :; do sleep 0.1; done']);
