@@ -253,3 +253,10 @@ export async function processesDone(dir: string, timeoutMs = 30_000): Promise<vo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A container test's teardown: remove its podman image, wait for what still uses its scratch dir, remove that. */
+export async function removeTestImage(work: { dir: string; cleanup: () => void }, image: string, storageEnv: Record<string, string>): Promise<void> {
+  spawnSync('podman', ['rmi', '--force', image], { env: { ...process.env, ...storageEnv }, stdio: 'ignore' });
+  await processesDone(work.dir);
+  work.cleanup();
+}

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeLayers } from '../../src/model/knowledge/runtime-layers.js';
-import { loadIntoPodman, makeImageBundle, podmanStorage, processesDone, SERVICE_TOKEN, serviceCommand, serviceLayout, serviceRootfs } from '../helpers/container-images.js';
+import { loadIntoPodman, makeImageBundle, podmanStorage, removeTestImage, SERVICE_TOKEN, serviceCommand, serviceLayout, serviceRootfs } from '../helpers/container-images.js';
 import { requireTools } from '../helpers/bundle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { runWhittle, scratchDir } from '../helpers/whittle.js';
@@ -33,10 +33,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (!work) return;
-  spawnSync('podman', ['rmi', '--force', image], { env: { ...process.env, ...storageEnv }, stdio: 'ignore' });
-  await processesDone(work.dir);
-  work.cleanup();
+  if (work) await removeTestImage(work, image, storageEnv);
 });
 
 async function learnAccepted(rt: string, ref: string): Promise<string> {
@@ -54,7 +51,7 @@ describe('a profile learned under one runtime, launched under another', () => {
     ['runc', 'crun'],
     ['runc', 'podman'],
   ] as const)('learned under %s, launched under %s: whittle names what the target runtime adds, and the service answers', async (from, to) => {
-    const snapshot = await learnAccepted(from, from === 'podman' ? image : bundle);
+    const snapshot = await learnAccepted(from, bundle);
     const doc = JSON.parse(readFileSync(snapshot, 'utf8'));
     const learnedLayer = new Set<string>(doc.observed.syscalls.filter((s: { layer?: string }) => s.layer === 'runtime').map((s: { name: string }) => s.name));
     const app = new Set<string>(doc.observed.syscalls.filter((s: { layer?: string }) => !s.layer).map((s: { name: string }) => s.name));

@@ -5,12 +5,12 @@
  * The image's command runs unless a command follows --; paths are recorded as the container sees
  * them; the runtime's own syscalls are its layer.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addBusybox, loadIntoPodman, makeImageBundle, makeLayout, podmanStorage, processesDone } from '../helpers/container-images.js';
+import { addBusybox, loadIntoPodman, makeImageBundle, makeLayout, podmanStorage, removeTestImage } from '../helpers/container-images.js';
 import { requireTools } from '../helpers/bundle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { runWhittle, scratchDir, type ShowJson } from '../helpers/whittle.js';
@@ -57,10 +57,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (!work) return;
-  spawnSync('podman', ['rmi', '--force', image], { env: { ...process.env, ...storageEnv }, stdio: 'ignore' });
-  await processesDone(work.dir);
-  work.cleanup();
+  if (work) await removeTestImage(work, image, storageEnv);
 });
 
 async function learnRef(ref: string, name: string, extra: string[] = []) {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIntoPodman, makeImageBundle, podmanStorage, processesDone, SERVICE_TOKEN, serviceCommand, serviceLayout, serviceRootfs } from '../helpers/container-images.js';
+import { loadIntoPodman, makeImageBundle, podmanStorage, removeTestImage, SERVICE_TOKEN, serviceCommand, serviceLayout, serviceRootfs } from '../helpers/container-images.js';
 import { requireTools } from '../helpers/bundle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { runWhittle, scratchDir, type ShowJson } from '../helpers/whittle.js';
@@ -40,11 +40,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (!work) return;
-  const { spawnSync } = await import('node:child_process');
-  spawnSync('podman', ['rmi', '--force', image], { env: { ...process.env, ...storageEnv }, stdio: 'ignore' });
-  await processesDone(work.dir);
-  work.cleanup();
+  if (work) await removeTestImage(work, image, storageEnv);
 });
 
 function refFor(rt: string): string {
