@@ -23,6 +23,7 @@ import { loadPolicy } from '../store/policy-file.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import type { RecordingMeta } from '../store/record.js';
 import { learnProfile, spawnContainerLearn, spawnContainerRun } from '../trace/container.js';
+import { waitForSession } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { defaultSnapshotPath, EXIT, recordHeadless, type LearnOptions } from './learn.js';
 import { red, say, warn } from './output.js';
@@ -255,20 +256,10 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
       (e) => warnings.push(`unreadable tracer line: ${e.message}`),
     ),
   );
-  const ignore = () => undefined;
-  const stop = () => run.child.kill('SIGTERM');
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
   let result;
   try {
-    result = await run.done;
+    result = await waitForSession(run);
   } finally {
-    process.off('SIGINT', ignore);
-    process.off('SIGQUIT', ignore);
-    process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
     await prep.cleanup();
   }
   // counts arrive after the items: bring them up to date

@@ -7,7 +7,7 @@ import { newRecording, ingest, type Recording } from '../model/observations.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
 import { InputError } from '../store/errors.js';
-import { spawnLearn, type TracerRun } from '../trace/tracer-process.js';
+import { spawnLearn, waitForSession, type TracerRun } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { fail, red, say, warn } from './output.js';
 import { describeSnapshot } from './show.js';
@@ -125,27 +125,10 @@ export async function recordHeadless(r: {
     ),
   );
 
-  // Ctrl-C and Ctrl-\ reach the workload from the terminal; whittle stays to save what it saw.
-  const ignore = () => undefined;
-  const stop = () => {
-    run.child.kill('SIGTERM');
-  };
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
   const timing = process.env.WHITTLE_DEBUG_TIMING ? (what: string) => process.stderr.write(`timing ${what} ${performance.now().toFixed(0)} ms\n`) : () => undefined;
   timing('spawned');
-  let result: { exitCode: number | undefined; signal: string | undefined };
-  try {
-    result = await run.done;
-    timing('tracer done');
-  } finally {
-    process.off('SIGINT', ignore);
-    process.off('SIGQUIT', ignore);
-    process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
-  }
+  const result = await waitForSession(run);
+  timing('tracer done');
 
   const tracerCode = result.exitCode ?? EXIT.tracerFailure;
   if (!rec.started) {

@@ -15,7 +15,7 @@ import { InputError } from '../store/errors.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
 import { errnoByName } from '../model/knowledge/errnos.js';
 import { familyByName } from '../model/knowledge/families.js';
-import { spawnEnforceEarly, type EarlyEnforceRun } from '../trace/tracer-process.js';
+import { spawnEnforceEarly, waitForSession, type EarlyEnforceRun } from '../trace/tracer-process.js';
 import { fail, red, say, warn } from './output.js';
 
 /** As in commands/learn.ts (not imported from there: it brings the snapshot store along). */
@@ -156,21 +156,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
       (e) => warnings.push(`unreadable tracer line: ${e.message}`),
     ),
   );
-  const ignore = () => undefined;
-  const stop = () => run!.child.kill('SIGTERM');
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
-  let result;
-  try {
-    result = await run.done;
-  } finally {
-    process.off('SIGINT', ignore);
-    process.off('SIGQUIT', ignore);
-    process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
-  }
+  const result = await waitForSession(run);
   const { denials, probes } = denialsOf(rec, denialOptions);
   if (!o.quiet) for (const d of denials) if (d.kind === 'capability' && isDacCapability(d.name)) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(d)}\n`);
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;

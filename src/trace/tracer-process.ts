@@ -56,6 +56,28 @@ export interface TracerRun {
   done: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
 }
 
+/**
+ * Wait for a session to end while whittle stays to save what it saw: Ctrl-C and Ctrl-\ reach the
+ * workload from the terminal and are ignored here; SIGTERM and SIGHUP end the session gracefully
+ * (the tracer stops the workload and sends what it has).
+ */
+export async function waitForSession(run: TracerRun): Promise<{ exitCode: number | undefined; signal: string | undefined }> {
+  const ignore = () => undefined;
+  const stop = () => run.child.kill('SIGTERM');
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGINT', ignore],
+    ['SIGQUIT', ignore],
+    ['SIGTERM', stop],
+    ['SIGHUP', stop],
+  ];
+  for (const [sig, h] of handlers) process.on(sig, h);
+  try {
+    return await run.done;
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+  }
+}
+
 /** Build the tracer's arguments for a learning session. */
 export function learnArgs(o: Pick<LearnSpawnOptions, 'argv' | 'mechanism' | 'rcvbuf' | 'ringbuf'>, events: string): string[] {
   const args = ['learn', '--events', events];
