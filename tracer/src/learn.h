@@ -28,6 +28,7 @@ struct lost_counter {
 	const char *what; /* one line for the user */
 };
 void learn_emit_lost(const struct lost_counter *c, size_t n, bool force);
+void learn_flush_or_stop(struct session *s);
 void learn_emit_end(const struct session *s, double elapsed);
 
 #endif

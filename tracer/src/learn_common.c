@@ -6,6 +6,7 @@
 #include "names.h"
 #include "util.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -84,6 +85,14 @@ void learn_emit_lost(const struct lost_counter *c, size_t n, bool force) {
 	}
 	emit_raw("}");
 	emit_end();
+}
+
+/* Send what the tick gathered; whittle no longer reading means nobody records: stop the workload. */
+void learn_flush_or_stop(struct session *s) {
+	if (!emit_flush()) {
+		warnx("whittle stopped reading events: ending the session");
+		cgroup_signal(&s->cg, SIGKILL);
+	}
 }
 
 void learn_emit_end(const struct session *s, double elapsed) {

@@ -373,10 +373,7 @@ static void tick(void) {
 	emit_begin("stats");
 	emit_u64("processes", sess->processes);
 	emit_end();
-	if (!emit_flush()) {
-		warnx("whittle stopped reading events: ending the session");
-		cgroup_signal(&sess->cg, SIGKILL);
-	}
+	learn_flush_or_stop(sess);
 }
 
 /* Open, size and load the programs; only_caps keeps just the capability probe. */

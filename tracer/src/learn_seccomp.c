@@ -209,10 +209,7 @@ static void tick(void) {
 	emit_u64("foreignRecords", foreign_records);
 	emit_u64("processes", sess->processes);
 	emit_end();
-	if (!emit_flush()) {
-		warnx("whittle stopped reading events: ending the session");
-		cgroup_signal(&sess->cg, SIGKILL);
-	}
+	learn_flush_or_stop(sess);
 }
 
 int learn_seccomp(struct session *s, const struct learn_opts *o) {
