@@ -10,12 +10,46 @@ import { InputError } from './errors.js';
 import { readKind, SnapshotFile, SNAPSHOT_KIND } from './snapshot.js';
 import type { SnapshotDoc } from './schema.js';
 
-const provenance = z.object({
+/** One provenance record (the reference for provenanceProblem below). */
+export const provenanceSchema = z.object({
   snapshot: z.string().optional(),
   count: z.number().int(),
   exe: z.string().optional(),
   firstSeen: z.number().optional(),
   decidedBy: z.enum(['auto', 'person', 'undecided']).optional(),
+});
+
+const decidedByValues = new Set(['auto', 'person', 'undecided']);
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+
+/**
+ * What is wrong with one provenance record, or null: the same verdicts as the zod `provenance`
+ * schema above (a unit test holds them together), checked by hand because a policy whose globs
+ * cover many items carries one record per item (200,000 for the file benchmark), and zod spent
+ * longer on those than on everything else whittle run does before the workload starts.
+ */
+export function provenanceProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object';
+  const r = v as Record<string, unknown>;
+  if (typeof r.count !== 'number' || !Number.isInteger(r.count)) return 'count: expected an integer';
+  if (!optional(r.snapshot, 'string') || !optional(r.exe, 'string')) return 'snapshot/exe: expected a string';
+  if (!optional(r.firstSeen, 'number')) return 'firstSeen: expected a number';
+  if (r.decidedBy !== undefined && !decidedByValues.has(r.decidedBy as string)) return 'decidedBy: expected "auto", "person" or "undecided"';
+  return null;
+}
+
+const provenanceRecord = z.unknown().superRefine((v, ctx) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an object of provenance records' });
+    return;
+  }
+  for (const [key, rec] of Object.entries(v)) {
+    const bad = provenanceProblem(rec);
+    if (bad) {
+      ctx.addIssue({ code: 'custom', path: [key], message: bad });
+      return;
+    }
+  }
 });
 
 export const policySchema = z.object({
@@ -41,18 +75,18 @@ export const policySchema = z.object({
       symlinkTarget: z.string().optional(),
       absent: z.boolean().optional(),
       covers: z.number().int().optional(),
-      from: z.array(provenance).optional(),
+      from: z.array(provenanceSchema).optional(),
     }),
   ),
   mounts: z.array(
-    z.object({ op: z.string(), source: z.string(), target: z.string(), fstype: z.string(), flags: z.string(), from: z.array(provenance).optional() }),
+    z.object({ op: z.string(), source: z.string(), target: z.string(), fstype: z.string(), flags: z.string(), from: z.array(provenanceSchema).optional() }),
   ),
   network: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
   capabilities: z.object({ allow: z.array(z.string()), inferred: z.array(z.string()) }),
   runtimeLayer: z.object({ runtime: z.string(), syscalls: z.array(z.string()) }).optional(),
   undecided: z.object({ count: z.number().int(), treatedAs: z.enum(['deny', 'accept']) }),
   sources: z.array(z.object({ snapshot: z.string(), createdAt: z.string(), mechanism: z.string() })),
-  provenance: z.record(z.string(), provenance),
+  provenance: provenanceRecord,
 });
 
 export interface LoadedPolicy {
