@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IPty } from 'node-pty';
 import xtermHeadless from '@xterm/headless';
-import { decide, effectiveDecision, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
+import { decide, effectiveDecision, globRules, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
 import { keys, queueItems, type QueueItem } from '../model/items.js';
 import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
 import { buildPolicy, type Policy } from '../model/policy.js';
@@ -412,7 +412,7 @@ export class TuiController {
       let critical = 0;
       let high = 0;
       const { decisions } = this.review;
-      const globs = Object.values(decisions).flatMap((d) => (d.action === 'glob' ? [{ pattern: d.pattern, access: d.access, decision: d }] : []));
+      const globs = globRules(decisions);
       for (const it of this.review.items) {
         if (it.risk !== 'critical' && it.risk !== 'high') continue;
         if (effectiveDecision(decisions, it, globs)) continue;

@@ -2,7 +2,7 @@
  * The policy IR (design.md): order-free sets that merge by union and diff by set difference.
  * Every exporter takes a Policy and renders it; whittle's own launcher enforces one. Pure.
  */
-import { effectiveDecision, type Decision, type Decisions } from './decisions.js';
+import { effectiveDecision, globRules, type Decision, type Decisions } from './decisions.js';
 import { queueItems, type Access, type QueueItem } from './items.js';
 import type { Observed } from './observations.js';
 import { probeSyscalls, syscallByName, syscallTable } from './knowledge/syscalls.js';
@@ -164,8 +164,9 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
     paths.set(k, r);
   };
 
+  const rules = globRules(input.decisions);
   for (const it of items) {
-    const d = effectiveDecision(input.decisions, it);
+    const d = effectiveDecision(input.decisions, it, rules);
     if (!d) undecidedCount++;
     const ok = allow(d, undecided);
     provenance[it.key] = from(it, d);

@@ -3,7 +3,7 @@
  * with counts (so a whole directory can be decided at once), riskiest and newest first, a text
  * filter, and each row's decision. Pure: the TUI draws these rows.
  */
-import { effectiveDecision, type Decision, type Decisions, type ReviewState } from './decisions.js';
+import { effectiveDecision, globRules, type Decision, type Decisions, type ReviewState } from './decisions.js';
 import type { ItemKind, QueueItem } from './items.js';
 import { reviewOrder } from './items.js';
 import { riskRank, type Risk } from './knowledge/risk.js';
@@ -56,10 +56,11 @@ export function queueRows(state: ReviewState, o: ViewOptions): Row[] {
   const rows: Row[] = [];
   const sections: Array<{ kind: ItemKind; label: string; layer?: 'runtime' }> = [...sectionOrder];
   if (runtimeLayer.length) sections.splice(sections.findIndex((x) => x.kind === 'syscall') + 1, 0, { kind: 'syscall', label: "the container runtime's own syscalls", layer: 'runtime' });
+  const rules = globRules(state.decisions);
+  const decided = (it: QueueItem) => effectiveDecision(state.decisions, it, rules);
   for (const { kind, label, layer } of sections) {
     const list = layer ? runtimeLayer : byKind.get(kind);
     if (!list?.length) continue;
-    const decided = (it: QueueItem) => effectiveDecision(state.decisions, it);
     const shown = o.undecidedOnly ? list.filter((it) => !decided(it)) : list;
     const undecided = list.filter((it) => !decided(it)).length;
     rows.push({ type: 'section', id: layer ? `s:${kind}:${layer}` : `s:${kind}`, kind, label, total: list.length, undecided, denied: list.filter((i) => i.denied).length, ...(layer ? { layer } : {}) });
@@ -99,10 +100,11 @@ function denialsFirst(a: QueueItem, b: QueueItem): number {
 
 /** The index of the next row after `from` whose item is undecided (wrapping), or `from`. */
 export function nextUndecided(rows: Row[], from: number, decisions: Decisions): number {
+  const rules = globRules(decisions);
   for (let k = 1; k <= rows.length; k++) {
     const i = (from + k) % rows.length;
     const r = rows[i]!;
-    if (r.type === 'item' && !effectiveDecision(decisions, r.item)) return i;
+    if (r.type === 'item' && !effectiveDecision(decisions, r.item, rules)) return i;
     if (r.type === 'dir' && !r.expanded && r.undecided > 0) return i;
   }
   return from;

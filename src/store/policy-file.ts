@@ -136,7 +136,7 @@ export function checkPolicy(p: Policy, file: string): void {
 export async function loadPolicy(file: string, opts: { undecided?: 'deny' | 'accept' } = {}): Promise<LoadedPolicy> {
   const { kind, raw } = await readKind(file);
   if (kind === SNAPSHOT_KIND) {
-    const snap = await SnapshotFile.open(file);
+    const snap = await SnapshotFile.fromParsed(file, raw);
     const policy = policyOfSnapshot(snap.doc, file, opts.undecided);
     checkPolicy(policy, file);
     return { policy, from: 'snapshot', snapshot: snap.doc };

@@ -142,6 +142,13 @@ export class SnapshotFile {
     return new SnapshotFile(file, db);
   }
 
+  /** A snapshot already read and parsed (by readKind): validated, not read a second time. */
+  static async fromParsed(file: string, raw: unknown): Promise<SnapshotFile> {
+    await loadSchema();
+    const db = new Low<SnapshotDoc>(adapter(file), validateSnapshot(raw, file));
+    return new SnapshotFile(file, db);
+  }
+
   /** Remove the file (a session that never started leaves nothing behind). */
   async remove(): Promise<void> {
     await unlink(this.file).catch(() => undefined);
