@@ -167,6 +167,47 @@ describe('undo', () => {
   });
 });
 
+describe('batch (a whole directory decided at once)', () => {
+  it('decides every item in one undo step, and one undo takes them all back', () => {
+    const before = run(start(), { type: 'deny', key: LIBM, errno: 'EACCES' });
+    const after = run(before, { type: 'batch', actions: [LIBC, LIBM, HOSTNAME].map((key) => ({ type: 'accept' as const, key })) });
+    for (const k of [LIBC, LIBM, HOSTNAME]) expect(after.decisions[k]).toMatchObject({ action: 'accept', by: 'person' });
+    expect(after.history).toHaveLength(before.history.length + 1);
+    const undone = run(after, { type: 'undo' });
+    expect(undone.decisions).toEqual(before.decisions);
+    expect(undone.decisions[LIBM]).toMatchObject({ action: 'deny', errno: 'EACCES' });
+  });
+
+  it('one bad action refuses the whole batch and changes nothing', () => {
+    const s = run(start(), { type: 'batch', actions: [{ type: 'accept', key: LIBC }, { type: 'deny', key: LIBM, errno: 'ENOPE' }] });
+    expect(s.error).toMatch(/unknown errno ENOPE/);
+    expect(s.decisions).toEqual({});
+    expect(s.history).toHaveLength(0);
+    expect(run(start(), { type: 'batch', actions: [{ type: 'accept', key: LIBC }, { type: 'accept', key: 'path:read:/nowhere' }] }).error).toMatch(/no item path:read:\/nowhere/);
+  });
+
+  it('the last action on a key wins, and undo still restores what was there before the batch', () => {
+    const s = run(start(), { type: 'accept', key: LIBC }, { type: 'batch', actions: [{ type: 'deny', key: LIBC }, { type: 'undecide', key: LIBC }, { type: 'deny', key: LIBC, errno: 'ENOENT' }] });
+    expect(s.decisions[LIBC]).toMatchObject({ action: 'deny', errno: 'ENOENT' });
+    expect(run(s, { type: 'undo' }).decisions[LIBC]).toMatchObject({ action: 'accept' });
+  });
+
+  it('decides tens of thousands of items (a directory of generated files) with every one recorded', () => {
+    const many: Observed = { ...observed, paths: Array.from({ length: 30_000 }, (_, i) => ({ path: `/data/f${i}.txt`, access: 'write' as const, result: 'ok', count: 1, first: first(1) })) };
+    const big = initialState(queueItems(many));
+    const keysOf = big.items.filter((i) => i.kind === 'path').map((i) => i.key);
+    expect(keysOf).toHaveLength(30_000);
+    const s = decide(big, { type: 'batch', actions: keysOf.map((key) => ({ type: 'accept' as const, key })) });
+    expect(tally(s).accepted).toBe(keysOf.length);
+    expect(s.history).toHaveLength(1);
+    expect(tally(decide(s, { type: 'undo' })).accepted).toBe(0);
+  });
+
+  it('cannot hold undo, --auto or another batch', () => {
+    expect(run(start(), { type: 'batch', actions: [{ type: 'undo' }] }).error).toMatch(/undo cannot be part of a batch/);
+  });
+});
+
 describe('add-items', () => {
   it('adds new items (denials from an enforced run) and keeps decisions', () => {
     const s0 = decide(start(), { type: 'accept', key: 'syscall:read' });
