@@ -32,6 +32,19 @@ describe('buildPolicy', () => {
     expect(p.paths).toContainEqual(expect.objectContaining({ pattern: '/tmp/app/out.txt', access: ['write', 'create'] }));
   });
 
+  it('says where each rule came from: a glob by the items it covers (counted, the first few named), each other item by its own record', () => {
+    const glob = p.paths.find((r) => r.pattern === '/usr/lib/x86_64-linux-gnu/**')!;
+    expect(glob.covers).toBe(2);
+    expect(glob.from).toHaveLength(2);
+    expect(glob.from![0]).toMatchObject({ count: expect.any(Number), decidedBy: 'person', exe: '/usr/bin/app' });
+    // the item the glob was made on keeps its record; the one it only covers is not listed again
+    expect(p.provenance['path:read:/usr/lib/x86_64-linux-gnu/libc.so.6']).toMatchObject({ decidedBy: 'person' });
+    expect(p.provenance['path:read:/usr/lib/x86_64-linux-gnu/libm.so.6']).toBeUndefined();
+    expect(p.provenance['syscall:openat']).toMatchObject({ count: expect.any(Number), firstSeen: expect.any(Number) });
+    expect(p.provenance['path:read:/etc/shadow']).toMatchObject({ decidedBy: 'person' });
+    expect(p.sources).toEqual([expect.objectContaining({ snapshot: 'snapshots/app.json' })]);
+  });
+
   it('keeps families, mounts and required capabilities; never grants an advisory-only check', () => {
     expect(p.network.allow).toEqual(['AF_INET', 'AF_UNIX']);
     expect(p.mounts).toHaveLength(1);
