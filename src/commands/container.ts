@@ -22,7 +22,7 @@ import { InputError } from '../store/errors.js';
 import { loadPolicy } from '../store/policy-file.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import type { RecordingMeta } from '../store/record.js';
-import { learnProfile, spawnContainerLearn, spawnContainerRun } from '../trace/container.js';
+import { containerLearnArgs, learnProfile, spawnContainerLearn, spawnContainerRun } from '../trace/container.js';
 import { waitForSession } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { defaultSnapshotPath, EXIT, recordHeadless, type LearnOptions } from './learn.js';
@@ -65,7 +65,10 @@ export async function learnContainerCommand(o: LearnOptions): Promise<number> {
     say(`learning ${prep.ref.ref} (${prep.ref.kind}) through ${describeRuntime(prep.runtime)}: ${prep.processArgs.join(' ')}`);
     const session = { argv: prep.argv, config: prep.config, listener, runtimeExes: runtimeMarks.exes, runtimeComms: runtimeMarks.comms };
     if (!o.headless) {
-      throw new InputError('learning a container in the TUI is not available yet', 'add --headless, then review the snapshot with whittle review');
+      const { runLearnTui } = await import('./tui.js');
+      const status = await runLearnTui({ ...o, snapshot: file, argv: prep.processArgs }, { tracerArgs: containerLearnArgs(session), meta: prep.meta });
+      await summarizeContainerSnapshot(file);
+      return status;
     }
     const status = await recordHeadless({
       file,

@@ -6,17 +6,18 @@
  * decides, as in `whittle decide --auto`.
  */
 import { closeSync, constants as fsConstants, openSync, readFileSync, readSync } from 'node:fs';
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IPty } from 'node-pty';
 import xtermHeadless from '@xterm/headless';
 import { decide, effectiveDecision, globRules, initialState, tally, type Decisions, type ReviewAction, type ReviewState } from '../model/decisions.js';
 import { keys, queueItems, type QueueItem } from '../model/items.js';
 import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
 import { buildPolicy, type Policy } from '../model/policy.js';
-import { denialsAsObserved, denialsOf, type Denial } from '../model/report.js';
+import { denialsAsObserved, denialsOf, type Denial, type Probe, type RunReport } from '../model/report.js';
 import { enforceSpec } from '../launch/plan.js';
 import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
 import { SnapshotFile } from '../store/snapshot.js';
@@ -25,6 +26,18 @@ import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
 import { EventLineReader } from '../trace/protocol.js';
 import { whittleVersion } from '../version.js';
 import { profileName } from './export.js';
+
+/** whittle's own command line, for the launches the TUI runs as `whittle run` (containers). */
+const whittleCli = fileURLToPath(new URL('../cli.js', import.meta.url));
+
+/** What a launch for real came to, for the queue and the status line. */
+interface LaunchOutcome {
+  denials: Denial[];
+  probes: Probe[];
+  status: number | null;
+  /** Empty when it started; else why not, as a sentence tail. */
+  failedToStart: string;
+}
 
 const { Terminal } = xtermHeadless as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
 
@@ -117,6 +130,12 @@ export interface ControllerOptions {
   /** Tuning passed to the tracer. */
   auditBuffer?: string;
   ringBuffer?: string;
+  /**
+   * Learning a container (whittle learn --container): the tracer's session arguments (events to
+   * "unix:") around the runtime, prepared by commands/container.ts, and what the snapshot says of
+   * the container.
+   */
+  container?: { tracerArgs: string[]; meta: NonNullable<RecordingMeta['container']> };
 }
 
 export class TuiController {
@@ -163,7 +182,7 @@ export class TuiController {
     this.cols = o.cols;
     this.rows = o.rows;
     this.term = new Terminal({ cols: Math.max(o.cols, 10), rows: Math.max(o.rows, 3), allowProposedApi: true, scrollback: 500 });
-    this.meta = { whittleVersion, argv: o.argv, cwd: process.cwd(), createdAt: new Date().toISOString() };
+    this.meta = { whittleVersion, argv: o.argv, cwd: process.cwd(), createdAt: new Date().toISOString(), ...(o.container ? { container: o.container.meta } : {}) };
   }
 
   /* ---- subscription ---- */
@@ -222,7 +241,8 @@ export class TuiController {
       return;
     }
     this.snap = await SnapshotFile.create(this.file, recordingStub(this.meta), { force: !!this.o.force });
-    await this.startTracer(learnArgs({ argv: this.argv, mechanism: this.o.mechanism, rcvbuf: this.o.auditBuffer, ringbuf: this.o.ringBuffer }, 'unix:'), 'learning');
+    const args = this.o.container ? [...this.o.container.tracerArgs] : learnArgs({ argv: this.argv, mechanism: this.o.mechanism, rcvbuf: this.o.auditBuffer, ringbuf: this.o.ringBuffer }, 'unix:');
+    await this.startTracer(args, 'learning');
   }
 
   /** Start the tracer in the pane; args must end its --events with "unix:" (filled in here). */
@@ -231,14 +251,7 @@ export class TuiController {
     const i = args.indexOf('unix:');
     if (i >= 0) args[i] = `unix:${sock.path}`;
     this.phase = phase;
-    const pty = await spawnInPty(args, { cols: this.cols, rows: this.rows });
-    this.pty = pty;
-    const onData = (d: string) => {
-      this.term.write(d);
-      this.changed();
-    };
-    pty.onData(onData);
-    const releaseTerminal = keepOutputUntilExit(pty, onData);
+    const { exited } = await this.startInPane(args);
     const reader = this.eventReader(rec, onEvent);
     const streamDone = sock.stream.then(
       (s) =>
@@ -252,16 +265,29 @@ export class TuiController {
           s.on('error', () => resolve());
         }),
     );
+    this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000).unref()))]).then(async () => {
+      await sock.close();
+      this.pty = undefined;
+    });
+  }
+
+  /** Start a program (the tracer unless `file`) in the workload pane; `exited` resolves to its exit code. */
+  private async startInPane(args: string[], file?: string): Promise<{ exited: Promise<number> }> {
+    const pty = await spawnInPty(args, { cols: this.cols, rows: this.rows, ...(file ? { file } : {}) });
+    this.pty = pty;
+    const onData = (d: string) => {
+      this.term.write(d);
+      this.changed();
+    };
+    pty.onData(onData);
+    const releaseTerminal = keepOutputUntilExit(pty, onData);
     const exited = new Promise<number>((resolve) =>
       pty.onExit(({ exitCode }) => {
         releaseTerminal();
         resolve(exitCode);
       }),
     );
-    this.ended = Promise.race([Promise.all([exited, streamDone]), exited.then(() => new Promise((r) => setTimeout(r, 2000).unref()))]).then(async () => {
-      await sock.close();
-      this.pty = undefined;
-    });
+    return { exited };
   }
 
   /** The reader that folds a tracer's events into a recording (and the queue, for learning). */
@@ -483,24 +509,9 @@ export class TuiController {
     }
     await this.save();
     const policy = this.policy();
-    const dir = path.join(os.tmpdir(), `whittle-tui-${process.pid}`);
-    await mkdir(dir, { recursive: true });
-    const spec = path.join(dir, 'enforce.spec');
-    await writeFile(spec, enforceSpec(policy));
-    this.term.write(`\r\n\x1b[1;35m── launching for real under ${policy.syscalls.allow.length} allowed syscalls, ${policy.paths.length} path rules (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
-    const runRec = newRecording();
-    this.runSummary = 'running under the policy…';
-    await this.startTracer(['enforce', '--spec', spec, '--events', 'unix:', '--', ...this.argv], 'enforcing', undefined, runRec);
-    await this.ended;
-    await rm(dir, { recursive: true, force: true });
-    const { denials, probes } = denialsOf(runRec);
+    const container = this.doc?.container ?? this.meta.container;
+    const { denials, probes, status, failedToStart } = container ? await this.launchContainer(policy, container) : await this.launchHere(policy);
     this.lastDenials = denials;
-    const status = runRec.exit?.setupError ? 125 : (runRec.exit?.status ?? null);
-    const failedToStart = runRec.exit?.execError
-      ? ` — the program could not be executed in the sandbox (${runRec.exit.execError}): accept its path (exec) and run again`
-      : runRec.exit?.setupError
-        ? ` — the sandbox could not be built: ${runRec.exit.setupError}`
-        : '';
     this.runSummary = `run for real: ${failedToStart ? 'NOT STARTED, ' : ''}${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${failedToStart}`;
     this.term.write(`\x1b[1;35m── ${this.runSummary} ──\x1b[0m\r\n`);
     // only what this run denied is marked: a clean run clears the marks of the last one
@@ -522,6 +533,54 @@ export class TuiController {
     this.changed();
   }
 
+  /** The workload under whittle's own launcher (the tracer's enforce session), in the pane. */
+  private async launchHere(policy: Policy): Promise<LaunchOutcome> {
+    const dir = path.join(os.tmpdir(), `whittle-tui-${process.pid}`);
+    await mkdir(dir, { recursive: true });
+    const spec = path.join(dir, 'enforce.spec');
+    await writeFile(spec, enforceSpec(policy));
+    this.term.write(`\r\n\x1b[1;35m── launching for real under ${policy.syscalls.allow.length} allowed syscalls, ${policy.paths.length} path rules (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
+    const runRec = newRecording();
+    this.runSummary = 'running under the policy…';
+    await this.startTracer(['enforce', '--spec', spec, '--events', 'unix:', '--', ...this.argv], 'enforcing', undefined, runRec);
+    await this.ended;
+    await rm(dir, { recursive: true, force: true });
+    const { denials, probes } = denialsOf(runRec);
+    const status = runRec.exit?.setupError ? 125 : (runRec.exit?.status ?? null);
+    const failedToStart = runRec.exit?.execError
+      ? ` — the program could not be executed in the sandbox (${runRec.exit.execError}): accept its path (exec) and run again`
+      : runRec.exit?.setupError
+        ? ` — the sandbox could not be built: ${runRec.exit.setupError}`
+        : '';
+    return { denials, probes, status, failedToStart };
+  }
+
+  /**
+   * A container snapshot runs through its own runtime, as `whittle run --container` does it (the
+   * container's output and the denials as they happen in the pane; the report for the queue).
+   */
+  private async launchContainer(policy: Policy, c: NonNullable<RecordingMeta['container']>): Promise<LaunchOutcome> {
+    // the report stays beside the snapshot: the run's messages point into it
+    const report = `${this.file.replace(/\.json$/, '')}.run-report.json`;
+    this.term.write(`\r\n\x1b[1;35m── launching ${c.ref} for real through ${c.runtime}, under ${policy.syscalls.allow.length} allowed syscalls (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
+    this.runSummary = 'running under the policy…';
+    this.phase = 'enforcing';
+    const args = [whittleCli, 'run', '--container', c.ref, '--runtime', c.runtime, '--profile', this.file, '--report', report, '--', ...this.argv];
+    const { exited } = await this.startInPane(args, process.execPath);
+    this.ended = exited.then(() => {
+      this.pty = undefined;
+    });
+    this.changed();
+    const code = await exited;
+    try {
+      const r = JSON.parse(await readFile(report, 'utf8')) as RunReport;
+      const failedToStart = r.started ? '' : ` — the container did not start (whittle run exited ${code}; its message is above)`;
+      return { denials: r.denials, probes: r.probes, status: r.exitStatus, failedToStart };
+    } catch {
+      return { denials: [], probes: [], status: code, failedToStart: ` — whittle run --container failed (exit ${code}; its message is above)` };
+    }
+  }
+
   /* ---- export ---- */
 
   async export(formats: string[], dir = 'profiles'): Promise<ExportOutcome[]> {
@@ -536,7 +595,9 @@ export class TuiController {
         const ex = await exporterFor(f);
         if (!ex) throw new Error(`unknown format ${f}`);
         const ctx: import('../export/types.js').RenderContext = { name };
-        if (ex.runtimeLayer) ctx.runtime = f === 'podman' ? 'podman' : 'runc';
+        // a container's own runtime for the formats it runs (a bundle: runc unless it was crun)
+        const learnedBy = (this.doc?.container ?? this.meta.container)?.runtime;
+        if (ex.runtimeLayer) ctx.runtime = f === 'podman' ? 'podman' : learnedBy === 'crun' ? 'crun' : 'runc';
         if (ex.needsBpf) ctx.bpf = await (await import('../trace/compile.js')).compileFilter(policy);
         const main = path.join(dir, ex.defaultName(ctx));
         ctx.output = main;

@@ -9,7 +9,7 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { App } from '../app/App.js';
 import { exporterTable } from '../export/registry.js';
-import { TuiController } from './tui-controller.js';
+import { TuiController, type ControllerOptions } from './tui-controller.js';
 import type { LearnOptions } from './learn.js';
 import { defaultSnapshotPath } from './learn.js';
 
@@ -67,9 +67,11 @@ async function runTui(ctrl: TuiController): Promise<number> {
   return code;
 }
 
-export async function runLearnTui(o: LearnOptions): Promise<number> {
+/** `whittle learn [--container REF] -- CMD` in the TUI (container: the session commands/container.ts prepared). */
+export async function runLearnTui(o: LearnOptions, container?: ControllerOptions['container']): Promise<number> {
   const file = o.snapshot ?? defaultSnapshotPath(o.argv);
   const ctrl = new TuiController({
+    container,
     mode: 'learn',
     snapshotFile: file,
     argv: o.argv,

@@ -192,10 +192,10 @@ export async function eventSocket(): Promise<{ path: string; stream: Promise<imp
   };
 }
 
-/** The tracer in a pseudo-terminal of the given size (the TUI's workload pane). */
-export async function spawnInPty(args: string[], o: { cols: number; rows: number; env?: Record<string, string>; cwd?: string }) {
+/** The tracer (or another program: `file`) in a pseudo-terminal of the given size (the TUI's workload pane). */
+export async function spawnInPty(args: string[], o: { cols: number; rows: number; env?: Record<string, string>; cwd?: string; file?: string }) {
   const pty = await import('node-pty');
-  return pty.spawn(tracerPath(), args, {
+  return pty.spawn(o.file ?? tracerPath(), args, {
     name: 'xterm-256color',
     cols: Math.max(o.cols, 10),
     rows: Math.max(o.rows, 3),
