@@ -585,6 +585,7 @@ int enforce_main(int argc, char **argv) {
 	}
 	if ((!spec && spec_fd < 0) || optind >= argc) die(usage, "missing --spec or the command");
 	if (geteuid() != 0) die("run it as root (sudo whittle run …)", "whittle run needs root: it builds a sandbox with namespaces, mounts and seccomp");
+	debug_timing("start");
 	if (events) emit_open(events);
 	agg_init();
 	loop_init();
@@ -605,8 +606,11 @@ int enforce_main(int argc, char **argv) {
 	session_prepare(&s, "run");
 	atexit(remove_cgroup_at_exit);
 	proctree_open(&s);
+	debug_timing("audit open, cgroup made");
 	const char *why = denial_probe_start(&s, &o);
+	debug_timing("denial probe ready");
 	if (spec_fd >= 0) read_plan(NULL, spec_fd);
+	debug_timing("spec read");
 
 	landlock_abi_used = plan.nll ? landlock_abi() : 0;
 	/* Landlock forbids every mount, umount and pivot_root to the threads it restricts: with
@@ -642,7 +646,9 @@ int enforce_main(int argc, char **argv) {
 	if (write(ctx.go[1], "g", 1) != 1) die_errno(NULL, "starting the workload");
 	close(ctx.go[1]);
 	learn_emit_started(&s);
+	debug_timing("workload started");
 	session_run(&s, 100, tick);
+	debug_timing("tree gone");
 	if (!audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late denial records may be missing");
 	proctree_drain();
 	denial_probe_stop();
@@ -657,5 +663,6 @@ int enforce_main(int argc, char **argv) {
 	emit_close();
 	rmdir(ctx.view_root);
 	cgroup_destroy(&s.cg);
+	debug_timing("cgroup removed");
 	return session_exit_code(&s);
 }
