@@ -146,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
     .argument('<snapshot>', 'a snapshot with decisions')
     .argument('[cmd...]', 'the command, after -- (default: the learned one)')
     .addOption(new Option('--undecided <verdict>', 'how to treat undecided items (default deny)').choices(['deny', 'accept']))
+    .option('--container <ref>', 'verify through a container (default: the container the snapshot was learned from, if any)')
+    .addOption(new Option('--runtime <r>', 'container runtime (default: the one it was learned with)').choices(['runc', 'crun', 'podman']))
     .action(async (file: string, cmd: string[], opts) => {
       const { verifyCommand } = await import('./commands/verify.js');
       exitCode = await verifyCommand(file, { ...opts, argv: cmd });

@@ -104,7 +104,7 @@ describe.each(['runc', 'crun', 'podman'] as const)('%s: learn, accept, launch fo
     expect(r.stderr).toContain('0 denial(s); exit status 0');
   });
 
-  it('the same profile with listen denied fails exactly there, and the denial is reported', async () => {
+  it('the same profile with listen denied fails exactly there, and the denial is reported (by run and by verify)', async () => {
     const doc = JSON.parse(readFileSync(snapshot, 'utf8'));
     doc.decisions['syscall:listen'] = { action: 'deny', errno: 'EPERM', by: 'person', at: new Date().toISOString() };
     const denied = path.join(work.dir, `service-${rt}-no-listen.json`);
@@ -119,5 +119,15 @@ describe.each(['runc', 'crun', 'podman'] as const)('%s: learn, accept, launch fo
     expect(rep.denials.map((d: { kind: string; name: string; errno: string }) => `${d.kind} ${d.name} ${d.errno}`)).toEqual(['syscall listen EPERM']);
     expect(rep.denials[0].first.exe).toMatch(/python3/);
     expect(r.stderr).toMatch(/denied syscall listen → EPERM by \S*python3/);
+
+    // verify runs the container the snapshot was learned from, through the same runtime
+    const v = await runWhittle(['verify', denied], { env: storageEnv });
+    expect(v.stderr).toContain(`verifying ${refFor(rt)} through ${rt} (as it was learned)`);
+    expect(v.stderr).toContain('NOT clean');
+    expect(v.stderr).toMatch(/denied: syscall listen → EPERM/);
+    expect(v.code).toBe(1);
+    const clean = await runWhittle(['verify', snapshot], { env: storageEnv });
+    expect(clean.stderr).toContain('clean: exit status 0 as learned, no denials');
+    expect(clean.code, clean.stderr).toBe(0);
   });
 });
