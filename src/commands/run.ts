@@ -12,6 +12,7 @@ import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
 import { classifyItem, denialsAsObserved, denialsOf, describeDenial, isDacCapability, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
+import type { RecordingMeta } from '../store/record.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
 import { errnoByName } from '../model/knowledge/errnos.js';
 import { familyByName } from '../model/knowledge/families.js';
@@ -107,11 +108,13 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   // loaded and checked (the spec follows on a descriptor); it leaves quietly if that fails.
   let run: EarlyEnforceRun | undefined = o.argv.length ? spawnEnforceEarly({ argv: o.argv }) : undefined;
   let policy: Policy;
+  let learnedFrom: RecordingMeta['container'];
   try {
     const { loadPolicy } = await import('../store/policy-file.js');
     const loaded = await loadPolicy(o.profile, { undecided: o.undecided });
     policy = loaded.policy;
     checkEnforceable(policy, o.profile, loaded.snapshot?.host.machine);
+    learnedFrom = loaded.snapshot?.container;
   } catch (e) {
     if (run) {
       run.abort();
@@ -119,6 +122,12 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
       await run.done;
     }
     throw e;
+  }
+  if (learnedFrom && !o.argv.length) {
+    // "the command it was learned from" is a container's: run that container, not its command here
+    if (!o.quiet) say(`${o.profile} was learned from the container ${learnedFrom.ref}: running it through ${o.runtime ?? learnedFrom.runtime} (give -- CMD to run a command on this machine instead)`);
+    const { containerRun } = await import('./container.js');
+    return containerRun({ ...o, container: learnedFrom.ref, runtime: o.runtime ?? learnedFrom.runtime });
   }
   const argv = o.argv.length ? o.argv : policy.workload.argv;
   if (!argv.length) throw new InputError('no command to run', 'put it after --');

@@ -102,6 +102,12 @@ describe.each(['runc', 'crun', 'podman'] as const)('%s: learn, accept, launch fo
     expect(rep.denialCount).toBe(0);
     expect(rep.exitStatus).toBe(0);
     expect(r.stderr).toContain('0 denial(s); exit status 0');
+
+    // without --container, "the command it was learned from" is the container, through the same runtime
+    const again = await runWhittle(['run', '--profile', snapshot], { env: storageEnv });
+    expect(again.stderr).toContain(`was learned from the container ${refFor(rt)}: running it through ${rt}`);
+    expect(again.stdout).toContain(`service answered: ${SERVICE_TOKEN}`);
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it('the same profile with listen denied fails exactly there, and the denial is reported (by run and by verify)', async () => {
