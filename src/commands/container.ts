@@ -99,6 +99,10 @@ async function summarizeContainerSnapshot(file: string): Promise<void> {
   }
   const c = doc.container;
   if (!c) return;
+  if (doc.observed.syscalls.length === 0) {
+    warn(`the container did not start: ${c.runtime} exited ${doc.workload.exitStatus ?? '?'} before the container's filter was in place (its message was in the workload's pane); nothing was recorded`);
+    return;
+  }
   const layer = [...new Set(doc.observed.syscalls.filter((s) => s.layer === 'runtime').map((s) => s.name))].sort();
   say(`runtime layer: ${c.runtime} made ${layer.length} syscall(s) itself after installing the filter (kept in profiles for ${c.runtime}): ${layer.join(' ') || '(none)'}`);
   if (!c.argumentsRecorded) warn(`${c.runtime} gave whittle no seccomp listener: only syscalls were recorded, no paths, sockets or mounts`);
