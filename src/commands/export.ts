@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exporterFor, formatNames } from '../export/registry.js';
 import type { RenderContext } from '../export/types.js';
+import type { Policy } from '../model/policy.js';
 import { InputError } from '../store/errors.js';
 import { loadPolicy } from '../store/policy-file.js';
 import { compileFilter } from '../trace/compile.js';
@@ -26,13 +27,22 @@ export function profileName(argv: string[]): string {
   return base || 'workload';
 }
 
+/**
+ * The runtime whose own syscalls a container format adds when none is named: podman for its own
+ * format; else runc, or crun when the policy was learned through crun (a bundle it runs).
+ */
+export function defaultRuntime(format: string, policy: Policy): 'runc' | 'crun' | 'podman' {
+  if (format === 'podman') return 'podman';
+  return policy.runtimeLayer?.runtime === 'crun' ? 'crun' : 'runc';
+}
+
 export async function exportCommand(file: string, o: ExportOptions): Promise<number> {
   if (!o.format) throw new InputError('say which format: --format ' + formatNames().join('|'));
   const exporter = await exporterFor(o.format);
   if (!exporter) throw new InputError(`unknown format "${o.format}"`, `formats: ${formatNames().join(', ')}`);
   const { policy, from } = await loadPolicy(file, { undecided: o.undecided });
   const ctx: RenderContext = { name: profileName(policy.workload.argv) };
-  if (exporter.runtimeLayer) ctx.runtime = o.runtime ?? (o.format === 'podman' ? 'podman' : 'runc');
+  if (exporter.runtimeLayer) ctx.runtime = o.runtime ?? defaultRuntime(o.format, policy);
   if (exporter.needsBpf) ctx.bpf = await compileFilter(policy);
   const out = o.output ?? path.join('profiles', exporter.defaultName(ctx));
   ctx.output = out;

@@ -25,7 +25,7 @@ import type { SnapshotDoc } from '../store/schema.js';
 import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
 import { EventLineReader } from '../trace/protocol.js';
 import { whittleVersion } from '../version.js';
-import { profileName } from './export.js';
+import { defaultRuntime, profileName } from './export.js';
 
 /** whittle's own command line, for the launches the TUI runs as `whittle run` (containers). */
 const whittleCli = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -595,9 +595,7 @@ export class TuiController {
         const ex = await exporterFor(f);
         if (!ex) throw new Error(`unknown format ${f}`);
         const ctx: import('../export/types.js').RenderContext = { name };
-        // a container's own runtime for the formats it runs (a bundle: runc unless it was crun)
-        const learnedBy = (this.doc?.container ?? this.meta.container)?.runtime;
-        if (ex.runtimeLayer) ctx.runtime = f === 'podman' ? 'podman' : learnedBy === 'crun' ? 'crun' : 'runc';
+        if (ex.runtimeLayer) ctx.runtime = defaultRuntime(f, policy);
         if (ex.needsBpf) ctx.bpf = await (await import('../trace/compile.js')).compileFilter(policy);
         const main = path.join(dir, ex.defaultName(ctx));
         ctx.output = main;

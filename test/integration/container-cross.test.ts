@@ -72,8 +72,10 @@ describe('a profile learned under one runtime, launched under another', () => {
   it("without runc's layer the container does not start under runc: the profile crun needs is not enough", async () => {
     const snapshot = await learnAccepted('crun', bundle);
     const out = path.join(work.dir, 'for-crun.oci.json');
-    const e = await runWhittle(['export', snapshot, '--format', 'oci', '--runtime', 'crun', '-o', out]);
+    // learned through crun, exported for a bundle: crun's layer unless told otherwise
+    const e = await runWhittle(['export', snapshot, '--format', 'oci', '-o', out]);
     expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain('added the crun layer');
     // the crun profile, straight into a copy of the bundle, run by runc itself
     const dir = path.join(work.dir, 'raw-runc');
     mkdirSync(dir, { recursive: true });
