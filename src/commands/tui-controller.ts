@@ -562,6 +562,7 @@ export class TuiController {
   private async launchContainer(policy: Policy, c: NonNullable<RecordingMeta['container']>): Promise<LaunchOutcome> {
     // the report stays beside the snapshot: the run's messages point into it
     const report = `${this.file.replace(/\.json$/, '')}.run-report.json`;
+    await rm(report, { force: true }); // a run that fails early writes none: never read the last one's
     this.term.write(`\r\n\x1b[1;35m── launching ${c.ref} for real through ${c.runtime}, under ${policy.syscalls.allow.length} allowed syscalls (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
     this.runSummary = 'running under the policy…';
     this.phase = 'enforcing';
