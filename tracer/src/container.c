@@ -338,17 +338,7 @@ static void remove_v1_dirs(const char *rel) {
 
 static void report_lost(bool force) {
 	if (learning) {
-		int64_t kl = audit_kernel_lost();
-		uint64_t klost = (kl >= 0 && kernel_lost_at_start >= 0 && kl > kernel_lost_at_start) ? (uint64_t)(kl - kernel_lost_at_start) : 0;
-		struct lost_counter c[] = {
-			{"auditSocketDrops", audit_socket_drops(), "RET_LOG records the kernel could not queue to whittle's socket"},
-			{"auditBacklog", klost, "audit records the kernel dropped (backlog limit); may include other programs' records"},
-			{"untrackedRecords", untracked_records, "records from processes whose fork was missed, so they could not be attributed"},
-			{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
-			{"notifyStale", notify_stale(), "argument-carrying calls whose caller vanished before its arguments were read"},
-			{"capProbe", capprobe_lost(), "capability checks the in-kernel probe could not pass on"},
-		};
-		learn_emit_lost(c, ARRAY_LEN(c), force);
+		learn_seccomp_emit_lost(untracked_records, kernel_lost_at_start, force);
 	} else {
 		struct lost_counter c[] = {
 			{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},

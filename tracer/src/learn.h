@@ -29,6 +29,7 @@ struct lost_counter {
 };
 void learn_emit_lost(const struct lost_counter *c, size_t n, bool force);
 void learn_flush_or_stop(struct session *s);
+void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool force);
 void learn_emit_end(const struct session *s, double elapsed);
 
 #endif

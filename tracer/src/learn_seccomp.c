@@ -184,18 +184,23 @@ static void settle_pending(void) {
 
 static int64_t kernel_lost_at_start;
 
-static void report_lost(bool force) {
+/* What a RET_LOG + user-notify session can lose (learn, and learn in a container). */
+void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool force) {
 	int64_t kl = audit_kernel_lost();
-	uint64_t klost = (kl >= 0 && kernel_lost_at_start >= 0 && kl > kernel_lost_at_start) ? (uint64_t)(kl - kernel_lost_at_start) : 0;
+	uint64_t klost = (kl >= 0 && kernel_lost_start >= 0 && kl > kernel_lost_start) ? (uint64_t)(kl - kernel_lost_start) : 0;
 	struct lost_counter c[] = {
 		{"auditSocketDrops", audit_socket_drops(), "RET_LOG records the kernel could not queue to whittle's socket"},
 		{"auditBacklog", klost, "audit records the kernel dropped (backlog limit); may include other programs' records"},
-		{"untrackedRecords", untracked_records, "records from processes whose fork was missed, so they could not be attributed"},
+		{"untrackedRecords", untracked, "records from processes whose fork was missed, so they could not be attributed"},
 		{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
 		{"notifyStale", notify_stale(), "argument-carrying calls whose caller vanished before its arguments were read"},
 		{"capProbe", capprobe_lost(), "capability checks the in-kernel probe could not pass on"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
+}
+
+static void report_lost(bool force) {
+	learn_seccomp_emit_lost(untracked_records, kernel_lost_at_start, force);
 }
 
 static void tick(void) {
