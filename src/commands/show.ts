@@ -36,9 +36,9 @@ function top<T>(rows: T[], n: number, f: (r: T) => string): string[] {
   return lines;
 }
 
-/** The readable summary. */
-export function renderShow(doc: SnapshotDoc, file: string): string {
-  const j = showJson({
+/** The stable JSON view of a snapshot document. */
+function showJsonOf(doc: SnapshotDoc) {
+  return showJson({
     kind: doc.kind,
     schemaVersion: doc.schemaVersion,
     status: doc.status,
@@ -49,6 +49,11 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
     lost: doc.lost,
     ...(doc.container ? { container: doc.container } : {}),
   });
+}
+
+/** The readable summary. */
+export function renderShow(doc: SnapshotDoc, file: string): string {
+  const j = showJsonOf(doc);
   const out: string[] = [];
   out.push(`${file}`);
   out.push(`  workload   ${doc.workload.argv.join(' ')}  (${exitText(doc)}, ${doc.workload.processes ?? '?'} process(es))`);
@@ -114,17 +119,7 @@ export async function showCommand(file: string, o: { json: boolean }): Promise<n
   const snap = await SnapshotFile.open(file);
   const doc = snap.doc;
   if (o.json) {
-    const j = showJson({
-      kind: doc.kind,
-      schemaVersion: doc.schemaVersion,
-      status: doc.status,
-      mechanism: doc.recorder?.mechanism ?? 'unknown',
-      argv: doc.workload.argv,
-      exitStatus: doc.workload.exitStatus,
-      observed: doc.observed,
-      lost: doc.lost,
-      ...(doc.container ? { container: doc.container } : {}),
-    });
+    const j = showJsonOf(doc);
     process.stdout.write(JSON.stringify(j, null, 2) + '\n');
   } else {
     process.stdout.write(renderShow(doc, file));
