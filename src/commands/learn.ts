@@ -169,7 +169,8 @@ export async function recordHeadless(r: {
   }
   const doc = snapshotFromRecording(rec, meta, reason);
   timing('doc built');
-  Object.assign(snap.doc, doc);
+  // replaced, not merged: the stub's "has not ended" reason must not outlive the session
+  snap.replaceDoc(doc);
   await snap.save();
   timing('saved');
   reportSession(rec, file, doc.status);

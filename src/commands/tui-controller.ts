@@ -489,7 +489,7 @@ export class TuiController {
         const doc = snapshotFromRecording(this.rec, this.meta, running ? 'the session is still running' : undefined);
         if (running) doc.status = 'recording';
         doc.decisions = this.review.decisions;
-        Object.assign(this.snap.doc, doc);
+        this.snap.replaceDoc(doc);
         if (!running) this.doc = this.snap.doc;
       } else if (this.doc) {
         this.doc.decisions = this.review.decisions;

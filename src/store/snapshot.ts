@@ -89,6 +89,11 @@ export class SnapshotFile {
     return this.db.data;
   }
 
+  /** Put a whole new document in place (saved by the next save()); nothing of the old one stays. */
+  replaceDoc(doc: SnapshotDoc): void {
+    this.db.data = doc;
+  }
+
   /** Write the whole document atomically (temp file + rename). */
   async save(): Promise<void> {
     try {

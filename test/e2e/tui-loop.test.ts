@@ -11,7 +11,7 @@ import { repoRoot } from '../helpers/whittle.js';
 import { Queue, detailHead, startWhittle, statusLines, tallyOf, waitForJson, type TmuxSession } from '../helpers/tmux.js';
 
 const demo = path.join(repoRoot, 'test', 'fixtures', 'demo', 'demo.sh');
-type Snap = { status: string; decisions: Record<string, { action: string; errno?: string; pattern?: string; access?: string }>; workload: { exitStatus: number | null } };
+type Snap = { status: string; statusReason?: string; decisions: Record<string, { action: string; errno?: string; pattern?: string; access?: string }>; workload: { exitStatus: number | null } };
 
 let sessions: TmuxSession[] = [];
 beforeAll(() => requireRootAndBuild());
@@ -55,6 +55,7 @@ describe('whittle learn: the review loop on the demo', () => {
     screen = await s.waitFor(/✓.{0,3}AF_INET\s/);
     let doc = await waitForJson<Snap>(snap, (d) => d.decisions['net:AF_INET']?.action === 'accept');
     expect(doc.status).toBe('complete');
+    expect(doc.statusReason).toBeUndefined();
 
     // deny one, choosing the errno it returns: the demo needs mount(2) for its tmpfs
     await q.filter('mount');

@@ -37,8 +37,11 @@ describe('the workload', () => {
     const r = await learn(['/bin/sh', '-c', 'echo before; kill -TERM $$; echo after'], { dir: work.dir, mechanism, name: `killed-${mechanism}` });
     expect(r.code).toBe(128 + 15);
     expect(r.stdout).toBe('before\n');
-    const raw = r.raw() as { status: string; workload: { exitStatus: number; exit: { signal: string } } };
+    const raw = r.raw() as { status: string; statusReason?: string; workload: { exitStatus: number; exit: { signal: string } } };
     expect(raw.status).toBe('complete');
+    // a complete snapshot carries no reason for being incomplete (the "still recording" one of
+    // the file written before the workload started must not survive)
+    expect(raw.statusReason).toBeUndefined();
     expect(raw.workload.exitStatus).toBe(143);
     expect(raw.workload.exit.signal).toBe('SIGTERM');
     const s = await r.show();
