@@ -51,6 +51,12 @@ const variants = (w) => {
   ];
   if (tracerOnly) {
     v.push({ name: 'tracer ebpf', argv: (w) => ['/bin/sh', '-c', `exec "$0" learn --mechanism ebpf --events 3 -- "$@" 3>/dev/null`, tracer, ...w.cmd] });
+    // the floor of the hook itself: the same tracer counting syscalls only (no arguments, no
+    // capability probe) — what any sys_exit tracepoint program costs on this kernel
+    v.push({
+      name: 'tracer counts only',
+      argv: (w) => ['/bin/sh', '-c', `WHITTLE_BPF_OFF=calls,caps exec "$0" learn --mechanism ebpf --events 3 -- "$@" 3>/dev/null`, tracer, ...w.cmd],
+    });
   }
   if (withStrace) v.push({ name: 'strace -f', argv: (w) => ['strace', '-f', '-qq', '-o', '/dev/null', '--', ...w.cmd], reps: w.straceReps });
   return v;

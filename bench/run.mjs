@@ -12,6 +12,8 @@
 //   same, no path-denial probe  WHITTLE_SIMULATE_MISSING=ebpf: seccomp denials only (the probe's
 //                               syscall-exit hook is what path denials cost)
 //   tracer alone                whittle-tracer enforce with the same spec (no Node)
+//   sandbox alone               the same without the denial probe: what the sandbox itself costs
+//                               (seccomp filter, mount view, Landlock); `, no Landlock` without it too
 //   docker-default              a seccomp filter allowing what Docker's default profile allows,
 //                               built with libseccomp the way runc builds it (bench/seccomp-exec.c)
 // plus whittle's fixed start-up: `whittle run` of /bin/true (its own accepted policy) minus /bin/true.
@@ -177,6 +179,16 @@ for (const name of only) {
         env: { ...env, WHITTLE_SIMULATE_MISSING: 'ebpf' },
       },
       { name: 'tracer alone', argv: (x) => ['/bin/sh', '-c', 's=$1; shift; exec "$0" enforce --spec "$s" --events 3 -- "$@" 3>/dev/null', tracer, p.spec, ...x.cmd], env },
+      {
+        name: 'sandbox alone',
+        argv: (x) => ['/bin/sh', '-c', 's=$1; shift; exec "$0" enforce --spec "$s" --events 3 -- "$@" 3>/dev/null', tracer, p.spec, ...x.cmd],
+        env: { ...env, WHITTLE_SIMULATE_MISSING: 'ebpf' },
+      },
+      {
+        name: 'sandbox alone, no Landlock',
+        argv: (x) => ['/bin/sh', '-c', 's=$1; shift; exec "$0" enforce --spec "$s" --events 3 -- "$@" 3>/dev/null', tracer, p.spec, ...x.cmd],
+        env: { ...env, WHITTLE_SIMULATE_MISSING: 'ebpf,landlock' },
+      },
       { name: 'docker-default', argv: (x) => [dockerExec, namesFile, '--', ...x.cmd], env },
     ],
     reps,
