@@ -4,6 +4,7 @@
  */
 import { access, mkdir, readFile, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -78,6 +79,11 @@ export function validateSnapshot(raw: unknown, file: string): SnapshotDoc {
   return parsed.data;
 }
 
+/** The rescue copy of a snapshot that cannot be written where it belongs (one per file and process). */
+function rescuePath(file: string): string {
+  return path.join(os.tmpdir(), `whittle-rescue-${process.pid}-${path.basename(file)}`);
+}
+
 /** An open snapshot file. */
 export class SnapshotFile {
   private constructor(
@@ -94,12 +100,42 @@ export class SnapshotFile {
     this.db.data = doc;
   }
 
-  /** Write the whole document atomically (temp file + rename). */
+  /**
+   * Where the last save went when the snapshot's own file could not be written (its directory
+   * removed, the disk full): a copy in the temporary directory, so what was recorded and decided
+   * is not lost. Cleared by the next save that reaches the file itself.
+   */
+  rescuedTo?: string;
+
+  /** Where the document is now on disk: the file, or its rescue copy. */
+  get savedAt(): string {
+    return this.rescuedTo ?? this.file;
+  }
+
+  /**
+   * Write the whole document atomically (temp file + rename). When the file cannot be written,
+   * the document goes to a rescue copy and the error says where (and how to put it back).
+   */
   async save(): Promise<void> {
+    return this.write(true);
+  }
+
+  private async write(rescue: boolean): Promise<void> {
     try {
       await this.db.write();
+      this.rescuedTo = undefined;
+      return;
     } catch (e) {
-      throw new InputError(`cannot write snapshot ${this.file}: ${(e as Error).message}`, 'check the directory exists and is writable');
+      const why = `cannot write snapshot ${this.file}: ${(e as Error).message}`;
+      if (!rescue) throw new InputError(why, 'check the directory exists and is writable');
+      const copy = this.rescuedTo ?? rescuePath(this.file);
+      try {
+        await adapter(copy).write(this.db.data);
+      } catch (e2) {
+        throw new InputError(`${why}; nor a copy at ${copy} (${(e2 as Error).message}): what was recorded is lost`, 'check the directories exist and are writable, and that the disk is not full');
+      }
+      this.rescuedTo = copy;
+      throw new InputError(`${why} — nothing is lost: it was saved to ${copy} instead`, `put it back once the place is writable: mv ${copy} ${this.file}`);
     }
   }
 
@@ -124,7 +160,8 @@ export class SnapshotFile {
     const db = new Low<SnapshotDoc>(adapter(file), doc);
     db.data = doc;
     const s = new SnapshotFile(file, db);
-    await s.save();
+    // nothing recorded yet: an unwritable place is an error, not a reason for a rescue copy
+    await s.write(false);
     return s;
   }
 

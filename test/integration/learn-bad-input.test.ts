@@ -3,7 +3,7 @@
  * and no snapshot is left looking complete.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, learn, runWhittle, scratchDir } from '../helpers/whittle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
@@ -103,6 +103,31 @@ describe('the snapshot path', () => {
     expect(r.code).toBe(125);
     expect(r.stderr).toMatch(/cannot create the directory|snapshot/);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a place that goes away while the workload runs loses nothing: the snapshot is saved to a rescue copy, and said where', async () => {
+    const dir = path.join(work.dir, 'goes-away');
+    mkdirSync(dir);
+    const snap = path.join(dir, 'snap.json');
+    const r = await runWhittle(['learn', '--headless', '--snapshot', snap, '--', '/bin/sh', '-c', `rm -rf ${dir}; echo removed`]);
+    expect(r.stdout).toBe('removed\n');
+    expect(r.code).toBe(125);
+    const m = /cannot write snapshot .*snap\.json: .*nothing is lost: it was saved to (\S+) instead/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    const rescue = m![1];
+    try {
+      expect(r.stderr).toContain(`mv ${rescue} ${snap}`);
+      const show = await runWhittle(['show', '--json', rescue]);
+      expect(show.code).toBe(0);
+      const doc = JSON.parse(show.stdout) as { status: string; workload: { exitStatus: number }; syscalls: Array<{ name: string }>; paths: Array<{ path: string; access: string }> };
+      expect(doc.status).toBe('complete');
+      expect(doc.workload.exitStatus).toBe(0);
+      // what the workload did is all there, the removal of the snapshot's own directory included
+      expect(doc.paths.some((p) => p.path === dir && p.access === 'remove')).toBe(true);
+      expect(doc.syscalls.map((x) => x.name)).toContain('write');
+    } finally {
+      rmSync(rescue, { force: true });
+    }
   });
 
   it('an existing snapshot is refused without --force and left unchanged', async () => {
