@@ -222,7 +222,7 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         return setModal({ kind: 'export', cursor: 0, checked: new Set(['whittle', 'oci']), formats });
       case 'r':
         setMessage('launching for real under the current decisions (undecided items are denied)…');
-        void ctrl.launch().then(() => setMessage(ctrl.runSummary ?? undefined));
+        void ctrl.launch().then(setMessage);
         return;
       default:
         return;

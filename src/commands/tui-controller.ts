@@ -303,11 +303,11 @@ export class TuiController {
           this.lost = e.total;
           this.lostDetail = e.counters;
         }
-        if (e.type === 'warning' || e.type === 'error') this.messages.push(e.message);
+        if (e.type === 'warning' || e.type === 'error') this.note(`${e.type}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
         onEvent?.(e);
         this.changed();
       },
-      (err) => this.messages.push(`unreadable tracer line: ${err.message}`),
+      (err) => this.note(`warning: unreadable tracer line: ${err.message}`),
     );
   }
 
@@ -494,18 +494,47 @@ export class TuiController {
       } else if (this.doc) {
         this.doc.decisions = this.review.decisions;
       }
-      await this.snap.save();
+      try {
+        await this.snap.save();
+        this.saveProblem = undefined;
+      } catch (e) {
+        // The file cannot be written (its directory removed, the disk full): the snapshot went
+        // to a rescue copy (SnapshotFile.save) and the person is told where, once per change of
+        // problem. The chain of saves goes on: the next one tries the file again.
+        const hint = (e as { hint?: string }).hint;
+        const msg = `${(e as Error).message}${hint ? `; ${hint}` : ''}`;
+        if (msg !== this.saveProblem) {
+          this.saveProblem = msg;
+          this.note(`warning: ${msg}`);
+        }
+      }
     });
     return this.saving;
   }
 
+  /** Why the last save did not reach the snapshot's own file, or undefined. */
+  saveProblem: string | undefined;
+
+  /** Where the snapshot is on disk now: its file, or the rescue copy a failed save made. */
+  savedAt(): string {
+    return this.snap?.savedAt ?? this.file;
+  }
+
+  /** A message from whittle or the tracer: kept, and shown in the workload pane where the person is looking. */
+  private note(message: string): void {
+    this.messages.push(message);
+    this.term.write(`\x1b[1;33mwhittle: ${message.replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+    this.changed();
+  }
+
   /* ---- launch for real ---- */
 
-  async launch(): Promise<void> {
+  /** Launch for real; returns the line to show in the status bar. */
+  async launch(): Promise<string | undefined> {
     if (this.pty) {
-      this.messages.push('the workload is still running: wait for it to end (or q) before launching for real');
-      this.changed();
-      return;
+      const why = 'the workload is still running: wait for it to end (or q) before launching for real';
+      this.note(why);
+      return why;
     }
     await this.save();
     const policy = this.policy();
@@ -531,6 +560,7 @@ export class TuiController {
     }
     this.phase = 'idle';
     this.changed();
+    return this.runSummary;
   }
 
   /** The workload under whittle's own launcher (the tracer's enforce session), in the pane. */

@@ -84,13 +84,21 @@ export async function runLearnTui(o: LearnOptions, container?: ControllerOptions
   });
   const code = await runTui(ctrl);
   // (on a line of its own: ink leaves the cursor at the end of its last line)
-  process.stderr.write(`\nwhittle: decisions saved in ${file} (resume with: whittle review ${file})\n`);
+  return sayWhereSaved(ctrl, code, 125, (at) => `decisions saved in ${at} (resume with: whittle review ${at})`);
+}
+
+/** The last line after the TUI closes: where the snapshot is (its rescue copy when its file could not be written). */
+function sayWhereSaved(ctrl: TuiController, code: number, failed: number, line: (at: string) => string): number {
+  if (ctrl.saveProblem) {
+    process.stderr.write(`\nwhittle: error: ${ctrl.saveProblem}\n`);
+    return failed;
+  }
+  process.stderr.write(`\nwhittle: ${line(ctrl.savedAt())}\n`);
   return code;
 }
 
 export async function runReviewTui(file: string): Promise<number> {
   const ctrl = new TuiController({ mode: 'review', snapshotFile: file, argv: [], cols: 40, rows: 15 });
   const code = await runTui(ctrl);
-  process.stderr.write(`\nwhittle: decisions saved in ${file}\n`);
-  return code;
+  return sayWhereSaved(ctrl, code, 2, (at) => `decisions saved in ${at}`);
 }

@@ -1,11 +1,13 @@
 /**
  * Quitting the TUI while the workload still runs — q, Ctrl-C in the queue, closing the terminal
  * — stops the workload's whole tree, saves the decisions with a complete snapshot and exits 0;
- * `whittle review` then reopens the snapshot where the person stopped.
+ * `whittle review` then reopens the snapshot where the person stopped. And what whittle could not
+ * do (a tracer's warning, a snapshot it cannot write) is said on screen, with nothing lost.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { Queue, detailHead, panesOf, startWhittle, tallyOf, type TmuxSession } from '../helpers/tmux.js';
@@ -147,5 +149,44 @@ describe('quitting while the workload runs', () => {
     expect(doc.status).toBe('complete');
     expect(doc.workload.exitStatus).toBe(128 + 15);
     expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+  });
+});
+
+describe('what whittle cannot do is said on screen', () => {
+  it("the tracer's warnings appear in the workload pane (here: no eBPF, so the seccomp recorder)", async () => {
+    const s = await startWhittle(['learn', '--snapshot', 'snap.json', '--', 'sh', '-c', 'echo hello'], { cols: 160, rows: 30, env: { WHITTLE_SIMULATE_MISSING: 'ebpf' } });
+    sessions.push(s);
+    await s.waitFor(/whittle: warning: the in-kernel \(eBPF\) recorder is unavailable/);
+    await s.waitFor(/the workload ended \(exit status 0\)/);
+    await s.sendKeys('q');
+    expect(await s.waitForExit()).toBe(0);
+  });
+
+  it('a snapshot whose directory is removed while learning: the pane says so, decisions go on into a rescue copy, q says where (exit 125)', async () => {
+    const before = new Set(readdirSync(os.tmpdir()));
+    const s = await startWhittle(['learn', '--snapshot', 'sub/snap.json', '--', 'sh', '-c', 'rm -rf sub; echo removed'], { cols: 160, rows: 30, stderrToFile: true });
+    sessions.push(s);
+    const rescues = () => readdirSync(os.tmpdir()).filter((f) => /^whittle-rescue-\d+-snap\.json$/.test(f) && !before.has(f));
+    try {
+      // the save at the workload's end fails: said in the workload pane, where the person looks
+      await s.waitFor(/whittle: warning: cannot write snapshot/);
+      // deciding goes on (every save after this one goes to the same rescue copy)
+      await s.sendKeys('A');
+      await s.waitFor(/accepted every undecided item/);
+      await s.sendKeys('q');
+      expect(await s.waitForExit()).toBe(125);
+      const err = s.stderr();
+      expect(err).toMatch(/whittle: error: cannot write snapshot sub\/snap\.json: .*nothing is lost: it was saved to \S+whittle-rescue-\d+-snap\.json instead; put it back once the place is writable: mv /);
+      expect(err).not.toMatch(/decisions saved in sub\/snap\.json/);
+      expect(rescues()).toHaveLength(1);
+      const doc = JSON.parse(readFileSync(path.join(os.tmpdir(), rescues()[0]!), 'utf8')) as Snap;
+      expect(doc.status).toBe('complete');
+      expect(doc.workload.exitStatus).toBe(0);
+      const actions = Object.values(doc.decisions).map((d) => d.action);
+      expect(actions.length).toBeGreaterThan(5);
+      expect(new Set(actions)).toEqual(new Set(['accept']));
+    } finally {
+      for (const f of rescues()) rmSync(path.join(os.tmpdir(), f), { force: true });
+    }
   });
 });
