@@ -216,13 +216,13 @@ const lines = [];
 lines.push(`enforcement cost, ${new Date().toISOString()}, kernel ${os.release()}, ${os.cpus().length} CPUs, ${reps} interleaved runs (median)`);
 lines.push(`docker-default = ${dockerSource}`);
 lines.push('');
-lines.push('| workload | unfiltered | whittle run | whittle run, compact policy | same, no path-denial probe | tracer alone | docker-default | whittle run compact / docker-default | whittle run compact − fixed start-up |');
-lines.push('|---|---|---|---|---|---|---|---|---|');
+lines.push('| workload | unfiltered | whittle run | whittle run, compact policy | same, no path-denial probe | tracer alone | sandbox alone | sandbox alone, no Landlock | docker-default | whittle run compact / docker-default | whittle run compact − fixed start-up |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, r] of Object.entries(results)) {
   const base = r.unfiltered.median;
   const x = (v) => `×${(r[v].median / base).toFixed(3)} (${r[v].median.toFixed(3)} s)`;
   lines.push(
-    `| ${name} | ${base.toFixed(3)} s | ${x('whittle run')} | ${x('whittle run compact')} | ${x('no path probe')} | ${x('tracer alone')} | ${x('docker-default')} | ×${(r['whittle run compact'].median / r['docker-default'].median).toFixed(3)} | ×${((r['whittle run compact'].median - fixed) / base).toFixed(3)} |`,
+    `| ${name} | ${base.toFixed(3)} s | ${x('whittle run')} | ${x('whittle run compact')} | ${x('no path probe')} | ${x('tracer alone')} | ${x('sandbox alone')} | ${x('sandbox alone, no Landlock')} | ${x('docker-default')} | ×${(r['whittle run compact'].median / r['docker-default'].median).toFixed(3)} | ×${((r['whittle run compact'].median - fixed) / base).toFixed(3)} |`,
   );
 }
 lines.push('');
