@@ -4,7 +4,8 @@
  * denial while it runs, and write a report. Exit status: the workload's (121 with --strict when
  * it exited 0 but denials happened; 125 when whittle could not build the sandbox).
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
@@ -197,12 +198,43 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   return { status: rec.exit?.setupError ? EXIT.tracerFailure : status, report };
 }
 
+/**
+ * Where the run's results go is checked before anything runs: a report or a snapshot that
+ * cannot take them would otherwise lose them after the workload has run.
+ */
+async function checkOutputs(o: RunOptions): Promise<void> {
+  if (o.report) {
+    const dir = path.dirname(path.resolve(o.report));
+    const why = !existsSync(dir) ? 'does not exist' : !statSync(dir).isDirectory() ? 'is not a directory' : undefined;
+    if (why) throw new InputError(`cannot write the run report to ${o.report}: ${dir} ${why}`, 'create the directory, or give another --report path');
+  }
+  if (o.learnDenials) {
+    const { SnapshotFile } = await import('../store/snapshot.js');
+    const snap = await SnapshotFile.open(o.learnDenials);
+    if (snap.doc.status !== 'complete') {
+      throw new InputError(`--learn-denials ${o.learnDenials} is ${snap.doc.status}: ${snap.doc.statusReason ?? ''}`, 'give the complete snapshot the policy was learned from');
+    }
+  }
+}
+
 export async function runCommand(o: RunOptions): Promise<number> {
+  await checkOutputs(o);
   const { status, report } = await enforcedRun(o);
-  if (o.report) await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
+  let reportError: string | undefined;
+  if (o.report) {
+    try {
+      await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      // (the denials were streamed on stderr as they happened; the summary below still comes)
+      reportError = `cannot write the run report to ${o.report}: ${(e as Error).message}`;
+    }
+  }
   // the tracer stopped before the workload was started (it said why on stderr): nothing ran,
   // so there is no run to sum up
-  if (!report.started) return status;
+  if (!report.started) {
+    if (reportError) fail(reportError);
+    return status;
+  }
   if (report.exit?.execError === 'ENOENT') fail(`${report.argv[0]} is not in the sandbox's view: the policy does not let the workload reach it`);
   if (report.exit?.setupError) fail(`the sandbox could not be built: ${report.exit.setupError}`);
   if (!report.pathDenialsVisible) warn(`path and capability denials cannot be seen here (${report.pathDenialsWhy ?? 'no in-kernel probe'}): only seccomp denials are reported`);
@@ -217,6 +249,10 @@ export async function runCommand(o: RunOptions): Promise<number> {
     say(`added ${report.denials.length} denial(s) to ${o.learnDenials} as items to decide (whittle review)`);
   }
   if (report.lost.total > 0) warn(`${report.lost.total} denial record(s) were lost: ${JSON.stringify(report.lost.counters)}`);
+  if (reportError) {
+    fail(reportError, 'the denials are listed above; run again with a writable --report path for the JSON');
+    return EXIT.tracerFailure;
+  }
   if (o.strict && status === 0 && report.denialCount > 0) return EXIT.strictDenied;
   return status;
 }

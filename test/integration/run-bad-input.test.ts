@@ -2,10 +2,11 @@
  * Bad input to `whittle run`, each a clear message and the contract's exit code (run's own usage
  * and input errors are 125; a command that cannot be found 127), with nothing of the workload
  * run — and a kernel without Landlock (simulated), a clearly reported downgrade where the
- * sandbox's view still enforces the paths.
+ * sandbox's view still enforces the paths. Where the results go (--report, --learn-denials) is
+ * checked before the run, and a report that cannot be written after it loses no summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, runWhittle, scratchDir } from '../helpers/whittle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
@@ -37,9 +38,9 @@ function variant(from: string, name: string, edit: (doc: Record<string, any>) =>
   return f;
 }
 
-async function runBad(profile: string) {
+async function runBad(profile: string, extra: string[] = []) {
   // the workload would leave a marker if it ran at all
-  const r = await runWhittle(['run', '--profile', profile, '--', '/bin/sh', '-c', `echo ran > ${marker}`], { env: fixedEnv });
+  const r = await runWhittle(['run', '--profile', profile, ...extra, '--', '/bin/sh', '-c', `echo ran > ${marker}`], { env: fixedEnv });
   let ran = false;
   try {
     readFileSync(marker);
@@ -98,6 +99,41 @@ describe('a profile whittle cannot enforce here: 125, a clear message, nothing r
     const r = await runWhittle(['run', '--', '/bin/true']);
     expect(r.code).toBe(125);
     expect(r.stderr).toMatch(/--profile/);
+  });
+});
+
+describe('where the results go: checked before the run, and nothing lost after it', () => {
+  // where the results go is checked first: found bad after the run, they would be lost
+  it.each([
+    ['a --report in a directory that does not exist', () => ['--report', path.join(work.dir, 'no-such-dir', 'r.json')], /cannot write the run report to .*no-such-dir\/r\.json: .*no-such-dir does not exist/],
+    [
+      'a --learn-denials snapshot that is corrupt',
+      () => {
+        const f = path.join(work.dir, 'corrupt-target.json');
+        writeFileSync(f, '{"kind": "whittle-snapshot", ');
+        return ['--learn-denials', f];
+      },
+      /corrupt-target\.json is not valid JSON/,
+    ],
+    ['a --learn-denials snapshot that is incomplete', () => ['--learn-denials', variant(base.snapshot, 'incomplete.json', (d) => ((d.status = 'incomplete'), (d.statusReason = 'the tracer was killed')))], /incomplete\.json is incomplete: the tracer was killed/],
+  ])('%s: 125 before anything runs', async (_what, extra, message) => {
+    const r = await runBad(exported, extra());
+    expect(r.code, r.stderr).toBe(125);
+    expect(r.stderr).toMatch(message);
+    expect(r.ran).toBe(false);
+  });
+
+  it('a report that cannot be written after the run: the summary still comes, then the error (125)', async () => {
+    // the directory exists when the run starts; the workload itself removes it
+    const dir = path.join(work.dir, 'report-dir');
+    const argv = ['/bin/sh', '-c', `rm -rf ${dir}; uname`];
+    mkdirSync(dir);
+    const l = await learnAccepted(argv, { dir: work.dir, name: 'report-gone' });
+    mkdirSync(dir); // (learning removed it)
+    const r = await runWhittle(['run', '--profile', l.snapshot, '--report', path.join(dir, 'r.json'), '--', ...argv], { env: fixedEnv });
+    expect(r.code, r.stderr).toBe(125);
+    expect(r.stdout).toMatch(/Linux/);
+    expect(r.stderr).toMatch(/denial\(s\).*exit status 0[\s\S]*cannot write the run report to .*report-dir\/r\.json/);
   });
 });
 
