@@ -612,8 +612,9 @@ static __always_inline bool in_fn(__u64 ip, int fn) {
 SEC("tp_btf/cap_capable")
 int BPF_PROG(on_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret) {
-	if (!in_session()) return 0;
+	/* enforce: a check that passed is not a denial; look at the result before anything else */
 	if (denials_only && ret == 0) return 0;
+	if (!in_session()) return 0;
 	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
