@@ -209,6 +209,8 @@ async function checkOutputs(o: RunOptions): Promise<void> {
     if (why) throw new InputError(`cannot write the run report to ${o.report}: ${dir} ${why}`, 'create the directory, or give another --report path');
   }
   if (o.learnDenials) {
+    // (opened again after the run to add the denials: decisions a person saves in it meanwhile,
+    // e.g. in whittle review, are not overwritten by this early copy)
     const { SnapshotFile } = await import('../store/snapshot.js');
     const snap = await SnapshotFile.open(o.learnDenials);
     if (snap.doc.status !== 'complete') {

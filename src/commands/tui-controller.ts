@@ -152,7 +152,6 @@ export class TuiController {
   workloadStatus: number | null = null;
   runSummary: string | null = null;
   lastDenials: Denial[] = [];
-  messages: string[] = [];
   /** Bumped on every change the screens should show. */
   version = 0;
 
@@ -520,9 +519,8 @@ export class TuiController {
     return this.snap?.savedAt ?? this.file;
   }
 
-  /** A message from whittle or the tracer: kept, and shown in the workload pane where the person is looking. */
+  /** A message from whittle or the tracer, shown in the workload pane where the person is looking. */
   private note(message: string): void {
-    this.messages.push(message);
     this.term.write(`\x1b[1;33mwhittle: ${message.replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
     this.changed();
   }
