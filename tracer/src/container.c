@@ -66,8 +66,8 @@ static const char *runtime_exes[MAX_PATTERNS];
 static size_t n_runtime_exes;
 static const char *runtime_comms[MAX_PATTERNS];
 static size_t n_runtime_comms;
-static uint64_t foreign_records, untracked_records, runtime_records, app_records;
-static struct intmap pending;
+static uint64_t runtime_records, app_records;
+static struct record_placer placer;
 static int64_t kernel_lost_at_start;
 static bool learning;
 static int listener_fd = -1;
@@ -101,41 +101,7 @@ static bool is_runtime(const char *exe, const char *comm) {
 
 static const char *layer_of(const char *exe, const char *comm) { return is_runtime(exe, comm) ? "runtime" : NULL; }
 
-/* ---- placing records (as learn_seccomp.c does) ---- */
-
-static void place_pid(pid_t pid) {
-	if (session_has(sess, pid)) return;
-	proctree_drain();
-	if (session_has(sess, pid)) return;
-	if (cgroup_has_pid(&sess->cg, pid)) session_add_process(sess, pid, 0);
-}
-
-static bool ours(pid_t pid) {
-	place_pid(pid);
-	if (session_has(sess, pid)) return true;
-	char p[64];
-	snprintf(p, sizeof p, "/proc/%d", pid);
-	if (access(p, F_OK) == 0) {
-		foreign_records++; /* alive and not ours: another container or program */
-	} else {
-		uintptr_t c = (uintptr_t)intmap_get(&pending, (uint64_t)pid);
-		intmap_put(&pending, (uint64_t)pid, (void *)(c + 1));
-	}
-	return false;
-}
-
-static void settle_pending(void) {
-	size_t i = 0;
-	uint64_t pid;
-	void *v;
-	while (intmap_next(&pending, &i, &pid, &v)) {
-		if (proctree_lost() || proctree_fd() < 0)
-			untracked_records += (uintptr_t)v;
-		else
-			foreign_records += (uintptr_t)v;
-		intmap_del(&pending, pid);
-	}
-}
+/* ---- placing records: record_placer (learn_common.c), as learn_seccomp.c does ---- */
 
 static enum abi record_abi(const struct audit_seccomp_rec *r) {
 	int abi = abi_from_audit_arch(r->arch);
@@ -146,7 +112,7 @@ static enum abi record_abi(const struct audit_seccomp_rec *r) {
 
 static void on_learn_record(const struct audit_seccomp_rec *r, void *ctx) {
 	(void)ctx;
-	if (!ours(r->pid)) return;
+	if (!record_placer_ours(&placer, sess, r->pid)) return;
 	const char *layer = layer_of(r->exe, r->comm);
 	if (layer) runtime_records++;
 	else app_records++;
@@ -338,7 +304,7 @@ static void remove_v1_dirs(const char *rel) {
 
 static void report_lost(bool force) {
 	if (learning) {
-		learn_seccomp_emit_lost(untracked_records, kernel_lost_at_start, force);
+		learn_seccomp_emit_lost(placer.untracked, kernel_lost_at_start, force);
 	} else {
 		struct lost_counter c[] = {
 			{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
@@ -349,7 +315,7 @@ static void report_lost(bool force) {
 }
 
 static void tick(void) {
-	settle_pending();
+	record_placer_settle(&placer);
 	if (learning) capprobe_poll();
 	else denial_probe_poll();
 	agg_flush_counts();
@@ -358,7 +324,7 @@ static void tick(void) {
 	emit_u64("records", audit_records());
 	emit_u64("notifications", notify_count());
 	emit_u64("runtimeRecords", runtime_records);
-	emit_u64("foreignRecords", foreign_records);
+	emit_u64("foreignRecords", placer.foreign);
 	emit_u64("processes", sess->processes);
 	emit_end();
 	learn_flush_or_stop(sess);
@@ -541,7 +507,7 @@ static int cmd_session(int argc, char **argv, bool learn) {
 
 	if (learn && !audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing");
 	proctree_drain();
-	settle_pending();
+	record_placer_settle(&placer);
 	debug_timing("records settled");
 	if (learn) capprobe_poll();
 	else denial_probe_stop();

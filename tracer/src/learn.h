@@ -3,6 +3,7 @@
 #define WHITTLE_LEARN_H
 
 #include <stdbool.h>
+#include "maps.h"
 #include "session.h"
 
 struct learn_opts {
@@ -30,6 +31,17 @@ struct lost_counter {
 void learn_emit_lost(const struct lost_counter *c, size_t n, bool force);
 void learn_flush_or_stop(struct session *s);
 void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool force);
+
+/* Placing seccomp log records (they carry only a pid) in the session (learn_seccomp.c and
+ * container.c): the session's; another program's (alive and not ours: foreign); or gone before
+ * it could be placed (pending until record_placer_settle: foreign, or untracked when the tree
+ * tracking may have missed its fork). */
+struct record_placer {
+	struct intmap pending; /* pid -> records */
+	uint64_t foreign, untracked;
+};
+bool record_placer_ours(struct record_placer *pl, struct session *s, pid_t pid);
+void record_placer_settle(struct record_placer *pl);
 void learn_emit_end(const struct session *s, double elapsed);
 
 #endif

@@ -4,6 +4,7 @@
 #include "agg.h"
 #include "emit.h"
 #include "names.h"
+#include "proctree.h"
 #include "util.h"
 
 #include <signal.h>
@@ -103,4 +104,36 @@ void learn_emit_end(const struct session *s, double elapsed) {
 	emit_i64("status", session_exit_code(s));
 	emit_end();
 	emit_flush();
+}
+
+bool record_placer_ours(struct record_placer *pl, struct session *s, pid_t pid) {
+	if (!session_has(s, pid)) {
+		/* a process the tree tracking has not placed yet: its fork may still be queued */
+		proctree_drain();
+		if (!session_has(s, pid) && cgroup_has_pid(&s->cg, pid)) session_add_process(s, pid, 0);
+	}
+	if (session_has(s, pid)) return true;
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d", pid);
+	if (access(p, F_OK) == 0) {
+		pl->foreign++; /* alive and not ours: another program, session or container */
+	} else {
+		uintptr_t c = (uintptr_t)intmap_get(&pl->pending, (uint64_t)pid);
+		intmap_put(&pl->pending, (uint64_t)pid, (void *)(c + 1));
+	}
+	return false;
+}
+
+void record_placer_settle(struct record_placer *pl) {
+	size_t i = 0;
+	uint64_t pid;
+	void *v;
+	while (intmap_next(&pl->pending, &i, &pid, &v)) {
+		/* records whose process was never placed: foreign, unless a fork may have been missed */
+		if (proctree_lost() || proctree_fd() < 0)
+			pl->untracked += (uintptr_t)v;
+		else
+			pl->foreign += (uintptr_t)v;
+		intmap_del(&pl->pending, pid);
+	}
 }

@@ -47,9 +47,8 @@ struct handoff {
 
 static struct session *sess;
 static bool root_execd;
-static uint64_t foreign_records, untracked_records;
-/* Records from pids we could not place yet: pid → count; settled on the next tick. */
-static struct intmap pending;
+/* Where each record's pid belongs (records from pids not placed yet settle on the next tick). */
+static struct record_placer placer;
 static const struct learn_opts *opts;
 
 /* Namespace flags in clone()'s first argument (not CLONE_NEWTIME: in clone() that bit is part of
@@ -131,27 +130,9 @@ static void child_install_filter(struct session *s, void *ctx) {
 	close(h->go_pipe[0]);
 }
 
-static void place_pid(pid_t pid) {
-	if (session_has(sess, pid)) return;
-	proctree_drain();
-	if (session_has(sess, pid)) return;
-	if (cgroup_has_pid(&sess->cg, pid)) session_add_process(sess, pid, 0);
-}
-
 static void on_record(const struct audit_seccomp_rec *r, void *ctx) {
 	(void)ctx;
-	place_pid(r->pid);
-	if (!session_has(sess, r->pid)) {
-		char p[64];
-		snprintf(p, sizeof p, "/proc/%d", r->pid);
-		if (access(p, F_OK) == 0) {
-			foreign_records++; /* alive and not ours: another program or session */
-		} else {
-			uintptr_t c = (uintptr_t)intmap_get(&pending, (uint64_t)r->pid);
-			intmap_put(&pending, (uint64_t)r->pid, (void *)(c + 1));
-		}
-		return;
-	}
+	if (!record_placer_ours(&placer, sess, r->pid)) return;
 	if (r->pid == sess->root && !root_execd) {
 		/* What the tracer's child did before its exec is not the workload's. */
 		if (r->exe && strcmp(r->exe, sess->tracer_exe) == 0) return;
@@ -166,20 +147,6 @@ static void on_notified(pid_t tgid, int abi, int nr, const char *exe) {
 	if (tgid == sess->root) root_execd = true;
 	struct origin o = {.pid = tgid, .exe = exe};
 	agg_syscall(abi < 0 ? ABI_X86_64 : (enum abi)abi, nr, 1, &o);
-}
-
-static void settle_pending(void) {
-	size_t i = 0;
-	uint64_t pid;
-	void *v;
-	while (intmap_next(&pending, &i, &pid, &v)) {
-		/* Records whose process we never placed: foreign unless we missed its fork. */
-		if (proctree_lost() || proctree_fd() < 0)
-			untracked_records += (uintptr_t)v;
-		else
-			foreign_records += (uintptr_t)v;
-		intmap_del(&pending, pid);
-	}
 }
 
 static int64_t kernel_lost_at_start;
@@ -200,18 +167,18 @@ void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool
 }
 
 static void report_lost(bool force) {
-	learn_seccomp_emit_lost(untracked_records, kernel_lost_at_start, force);
+	learn_seccomp_emit_lost(placer.untracked, kernel_lost_at_start, force);
 }
 
 static void tick(void) {
-	settle_pending();
+	record_placer_settle(&placer);
 	capprobe_poll();
 	agg_flush_counts();
 	report_lost(false);
 	emit_begin("stats");
 	emit_u64("records", audit_records());
 	emit_u64("notifications", notify_count());
-	emit_u64("foreignRecords", foreign_records);
+	emit_u64("foreignRecords", placer.foreign);
 	emit_u64("processes", sess->processes);
 	emit_end();
 	learn_flush_or_stop(sess);
@@ -274,7 +241,7 @@ int learn_seccomp(struct session *s, const struct learn_opts *o) {
 	/* Everything the workload did is queued before its exit: wait for kauditd to deliver it. */
 	if (!audit_sync(3000)) warnx("the audit stream did not settle within 3 s: late records may be missing (counted as lost if the kernel dropped them)");
 	proctree_drain();
-	settle_pending();
+	record_placer_settle(&placer);
 	capprobe_poll();
 	agg_flush_counts();
 	report_lost(true);
