@@ -217,13 +217,7 @@ export class TuiController {
   /* ---- start ---- */
 
   async start(): Promise<void> {
-    this.timers.push(
-      setInterval(() => {
-        this.eventsPerSecond = this.eventsThisSecond;
-        this.eventsThisSecond = 0;
-        this.changed();
-      }, 1000),
-    );
+    this.startRateClock();
     if (this.mode === 'review') {
       this.snap = await SnapshotFile.open(this.file);
       this.doc = this.snap.doc;
@@ -313,8 +307,8 @@ export class TuiController {
   /** Events folded so far (for benchmarks). */
   totalEvents = 0;
 
-  /** Start without a tracer: events will be fed from a recording (bench/, replays). */
-  startReplay(): void {
+  /** The events-per-second figure of the status line, updated every second. */
+  private startRateClock(): void {
     this.timers.push(
       setInterval(() => {
         this.eventsPerSecond = this.eventsThisSecond;
@@ -322,6 +316,11 @@ export class TuiController {
         this.changed();
       }, 1000),
     );
+  }
+
+  /** Start without a tracer: events will be fed from a recording (bench/, replays). */
+  startReplay(): void {
+    this.startRateClock();
     this.phase = 'learning';
     this.changed();
   }

@@ -182,7 +182,8 @@ export function ingest(rec: Recording, e: TracerEvent): (ItemEvent & { count: nu
   }
 }
 
-function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {
+/** Where an event was first seen, with only the fields it has. */
+export function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {
   const f: FirstSighting = { t: e.t };
   if (e.pid !== undefined) f.pid = e.pid;
   if (e.exe !== undefined) f.exe = e.exe;

@@ -4,7 +4,7 @@
  * and how the run ended. Built from a run's events; pure.
  */
 import type { Recording } from './observations.js';
-import type { Observed, FirstSighting } from './observations.js';
+import { firstOf, type Observed, type FirstSighting } from './observations.js';
 
 export interface Denial {
   kind: 'syscall' | 'family' | 'path' | 'capability';
@@ -49,14 +49,6 @@ export interface RunReport {
   undecided: number;
   /** Was the workload started at all (false: the tracer failed before, and said why)? */
   started: boolean;
-}
-
-function firstOf(e: { t: number; pid?: number; exe?: string; syscall?: string }): FirstSighting {
-  const f: FirstSighting = { t: e.t };
-  if (e.pid !== undefined) f.pid = e.pid;
-  if (e.exe !== undefined) f.exe = e.exe;
-  if (e.syscall !== undefined) f.syscall = e.syscall;
-  return f;
 }
 
 export interface DenialOptions {
