@@ -20,15 +20,18 @@ export interface ShowJson {
   /** Container snapshots: the syscalls the runtime itself made after installing the filter (not in `syscalls`). */
   runtimeLayer?: Array<{ name: string; arch: string; count: number; layer: 'runtime' }>;
   /** Container snapshots: the container, its runtime, and its capabilities against the set it was given. */
-  container?: {
-    ref: string;
-    refKind: string;
-    runtime: string;
-    runtimeVersion: string;
-    argumentsRecorded: boolean;
-    capabilities: ContainerCapabilities;
-    mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
-  };
+  container?: ContainerFacts<ContainerCapabilities>;
+}
+
+/** A container snapshot's container: what it is, how it ran, its mounts; its capabilities as C. */
+interface ContainerFacts<C> {
+  ref: string;
+  refKind: string;
+  runtime: string;
+  runtimeVersion: string;
+  argumentsRecorded: boolean;
+  capabilities: C;
+  mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
 }
 
 /** A container's capabilities against the set it was given (its bundle's bounding set, or the runtime's default). */
@@ -100,15 +103,7 @@ export interface ShowInput {
   exitStatus: number | null;
   observed: Observed;
   lost: { total: number; counters: Record<string, number> };
-  container?: {
-    ref: string;
-    refKind: string;
-    runtime: string;
-    runtimeVersion: string;
-    argumentsRecorded: boolean;
-    capabilities: { set: string[]; source: string };
-    mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
-  };
+  container?: ContainerFacts<{ set: string[]; source: string }>;
 }
 
 /** The contract's JSON. Rows are sorted so two runs of the same program diff cleanly. */

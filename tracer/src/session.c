@@ -145,22 +145,25 @@ void session_child_join(struct session *s) {
 	child_joined = true;
 }
 
-void session_child_note(const char *fmt, ...) {
+/* A formatted message to the parent: 'W' a warning, 'F' a failure. */
+static void child_sendf(char kind, const char *fmt, va_list ap) {
 	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	child_send(kind, msg, strlen(msg));
+}
+
+void session_child_note(const char *fmt, ...) {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	child_sendf('W', fmt, ap);
 	va_end(ap);
-	child_send('W', msg, strlen(msg));
 }
 
 void session_child_fail(const char *fmt, ...) {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	child_sendf('F', fmt, ap);
 	va_end(ap);
-	child_send('F', msg, strlen(msg));
 	_exit(EXIT_TRACER_FAILURE);
 }
 
