@@ -450,18 +450,7 @@ static int cmd_session(int argc, char **argv, bool learn) {
 	s.tracer_exe = xreadlink("/proc/self/exe");
 	session_resolve_command(&s);
 
-	if (learn) {
-		char *avail = read_small_file("/proc/sys/kernel/seccomp/actions_avail", NULL);
-		if (!avail || !strstr(avail, "log") || !strstr(avail, "user_notif"))
-			die("a kernel with the seccomp log and user_notif actions is needed to learn a container",
-			    "this kernel lacks the seccomp log or user_notif action (actions_avail: %s)", avail ? avail : "unreadable");
-		free(avail);
-		char *logged = read_small_file("/proc/sys/kernel/seccomp/actions_logged", NULL);
-		if (logged && !strstr(logged, "log"))
-			die("run: echo 'kill_process kill_thread trap errno user_notif trace log' > /proc/sys/kernel/seccomp/actions_logged",
-			    "the kernel is set not to log SECCOMP_RET_LOG (actions_logged: %s)", logged);
-		free(logged);
-	}
+	if (learn) learn_seccomp_require_actions("a kernel with the seccomp log and user_notif actions is needed to learn a container");
 	/* Enforcing, denials come from the in-kernel probe only: a runtime that asks the kernel to
 	 * log its filter's ERRNO answers (crun can) makes the container wait behind a full audit
 	 * backlog (up to a minute per record, measured while another session flooded it). */

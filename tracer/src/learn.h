@@ -31,6 +31,9 @@ struct lost_counter {
 void learn_emit_lost(const struct lost_counter *c, size_t n, bool force);
 void learn_flush_or_stop(struct session *s);
 void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool force);
+/* Exit with a clear message unless the kernel has the seccomp log and user_notif actions and logs
+ * RET_LOG (hint: what to do when an action is missing). */
+void learn_seccomp_require_actions(const char *hint);
 
 /* Placing seccomp log records (they carry only a pid) in the session (learn_seccomp.c and
  * container.c): the session's; another program's (alive and not ours: foreign); or gone before

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -136,4 +137,16 @@ void record_placer_settle(struct record_placer *pl) {
 			pl->foreign += (uintptr_t)v;
 		intmap_del(&pl->pending, pid);
 	}
+}
+
+void learn_seccomp_require_actions(const char *hint) {
+	char *avail = read_small_file("/proc/sys/kernel/seccomp/actions_avail", NULL);
+	if (!avail || !strstr(avail, "log") || !strstr(avail, "user_notif"))
+		die(hint, "this kernel lacks the seccomp log or user_notif action (actions_avail: %s)", avail ? avail : "unreadable");
+	free(avail);
+	char *logged = read_small_file("/proc/sys/kernel/seccomp/actions_logged", NULL);
+	if (logged && !strstr(logged, "log"))
+		die("run: echo 'kill_process kill_thread trap errno user_notif trace log' > /proc/sys/kernel/seccomp/actions_logged",
+		    "the kernel is set not to log SECCOMP_RET_LOG (actions_logged: %s)", logged);
+	free(logged);
 }

@@ -191,16 +191,7 @@ int learn_seccomp(struct session *s, const struct learn_opts *o) {
 	if (strstr(sim, "seccomp-log"))
 		die("use --mechanism ebpf, or a kernel with SECCOMP_RET_LOG (Linux 4.14+) and 'log' in /proc/sys/kernel/seccomp/actions_logged",
 		    "this kernel does not have the seccomp log action (simulated)");
-	char *avail = read_small_file("/proc/sys/kernel/seccomp/actions_avail", NULL);
-	if (!avail || !strstr(avail, "log") || !strstr(avail, "user_notif"))
-		die("use --mechanism ebpf, or a kernel with seccomp log and user_notif actions",
-		    "this kernel lacks the seccomp log or user_notif action (actions_avail: %s)", avail ? avail : "unreadable");
-	free(avail);
-	char *logged = read_small_file("/proc/sys/kernel/seccomp/actions_logged", NULL);
-	if (logged && !strstr(logged, "log"))
-		die("run: echo 'kill_process kill_thread trap errno user_notif trace log' > /proc/sys/kernel/seccomp/actions_logged",
-		    "the kernel is set not to log SECCOMP_RET_LOG (actions_logged: %s)", logged);
-	free(logged);
+	learn_seccomp_require_actions("use --mechanism ebpf, or a kernel with seccomp log and user_notif actions");
 
 	int err = audit_open(o->rcvbuf, on_record, NULL);
 	if (err)
