@@ -6,6 +6,7 @@
 import { buildPolicy, type Policy } from '../../src/model/policy.js';
 import type { Observed } from '../../src/model/observations.js';
 import type { Decisions } from '../../src/model/decisions.js';
+import type { Exporter } from '../../src/export/types.js';
 
 const first = (t: number, syscall?: string) => ({ t, pid: 100, exe: '/usr/bin/app', ...(syscall ? { syscall } : {}) });
 
@@ -63,4 +64,18 @@ export function samplePolicy(): Policy {
     },
     { undecided: 'accept' },
   );
+}
+
+/** The sample policy with an edit made to a fresh copy. */
+export function samplePolicyWith(edit: (p: Policy) => void): Policy {
+  const p = structuredClone(samplePolicy());
+  edit(p);
+  return p;
+}
+
+/** A text exporter's main artifact for a policy (named "app"): its text and lines, and what it could not express. */
+export function renderMain(ex: Pick<Exporter, 'render'>, p: Policy) {
+  const r = ex.render(p, { name: 'app' });
+  const text = r.artifacts[0]!.content as string;
+  return { text, lines: text.split('\n').slice(0, -1), unexpressed: r.unexpressed, items: r.unexpressed.map((u) => u.item) };
 }

@@ -9,21 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { i386Multiplexed, lxcConditionalLine, lxcExporter, lxcInitLayer } from '../../src/export/lxc.js';
 import type { Policy } from '../../src/model/policy.js';
 import { syscallByName } from '../../src/model/knowledge/syscalls.js';
-import { samplePolicy } from '../helpers/sample-policy.js';
+import { renderMain, samplePolicy, samplePolicyWith } from '../helpers/sample-policy.js';
 import { golden } from '../helpers/golden.js';
 
 
-const render = (p: Policy) => {
-  const r = lxcExporter.render(p, { name: 'app' });
-  const text = r.artifacts[0]!.content as string;
-  return { text, lines: text.split('\n').slice(0, -1), unexpressed: r.unexpressed, items: r.unexpressed.map((u) => u.item) };
-};
+const render = (p: Policy) => renderMain(lxcExporter, p);
 
-const variant = (f: (p: Policy) => void): Policy => {
-  const p = structuredClone(samplePolicy());
-  f(p);
-  return p;
-};
+const variant = samplePolicyWith;
 
 /** LXC 5's v2 grammar, as its parser reads it (src/lxc/seccomp.c, parse_config_v2). */
 function checkLxcGrammar(lines: string[]): string[] {

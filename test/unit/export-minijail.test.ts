@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { minijailConditionalLine, minijailExporter } from '../../src/export/minijail.js';
 import type { Policy } from '../../src/model/policy.js';
 import { syscallNumber } from '../../src/model/knowledge/syscalls.js';
-import { samplePolicy } from '../helpers/sample-policy.js';
+import { renderMain, samplePolicy, samplePolicyWith } from '../helpers/sample-policy.js';
 import { golden } from '../helpers/golden.js';
 
 
@@ -85,17 +85,9 @@ function checkMinijailGrammar(text: string): string[] {
   return bad;
 }
 
-const render = (p: Policy) => {
-  const r = minijailExporter.render(p, { name: 'app' });
-  const text = r.artifacts[0]!.content as string;
-  return { text, lines: text.split('\n').slice(0, -1), unexpressed: r.unexpressed, items: r.unexpressed.map((u) => u.item) };
-};
+const render = (p: Policy) => renderMain(minijailExporter, p);
 
-const variant = (f: (p: Policy) => void): Policy => {
-  const p = structuredClone(samplePolicy());
-  f(p);
-  return p;
-};
+const variant = samplePolicyWith;
 
 describe('the grammar check itself', () => {
   it.each([

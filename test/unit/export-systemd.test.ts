@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { systemdDefaultSet, systemdExporter, systemdUnknownSyscalls, treeOf, unitPath } from '../../src/export/systemd.js';
 import type { Policy } from '../../src/model/policy.js';
 import { syscallByName } from '../../src/model/knowledge/syscalls.js';
-import { samplePolicy } from '../helpers/sample-policy.js';
+import { samplePolicy, samplePolicyWith } from '../helpers/sample-policy.js';
 import { golden } from '../helpers/golden.js';
 
 
@@ -21,11 +21,7 @@ const render = (p: Policy) => {
   return { text, lines, values, unexpressed: r.unexpressed, items: r.unexpressed.map((u) => u.item) };
 };
 
-const variant = (f: (p: Policy) => void): Policy => {
-  const p = structuredClone(samplePolicy());
-  f(p);
-  return p;
-};
+const variant = samplePolicyWith;
 
 const DIRECTIVES = new Set([
   'NoNewPrivileges', 'SystemCallArchitectures', 'SystemCallFilter', 'SystemCallErrorNumber', 'RestrictAddressFamilies', 'PrivateNetwork',
