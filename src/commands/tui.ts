@@ -17,7 +17,11 @@ restoreCiEnv();
 
 async function runTui(ctrl: TuiController): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw Object.assign(new Error('the TUI needs a terminal (stdin and stdout are not one)'), { hint: 'use --headless in scripts' });
+    const hint =
+      ctrl.mode === 'learn'
+        ? 'use whittle learn --headless in scripts'
+        : 'in scripts, read a snapshot with whittle show (--json) and decide with whittle decide --auto accept|deny';
+    throw Object.assign(new Error('the TUI needs a terminal (stdin and stdout are not one)'), { hint });
   }
   let code = 0;
   await ctrl.start();

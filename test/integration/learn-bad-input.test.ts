@@ -94,6 +94,26 @@ describe('the machine', () => {
   });
 });
 
+describe('the TUI without a terminal', () => {
+  it('learn without --headless, stdin and stdout not a terminal: a clear error, nothing run, no snapshot', async () => {
+    const marker = path.join(work.dir, 'tui-ran');
+    const snap = path.join(work.dir, 'tui.json');
+    const r = await runWhittle(['learn', '--snapshot', snap, '--', '/bin/touch', marker]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/the TUI needs a terminal[\s\S]*hint: use whittle learn --headless in scripts/);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(snap)).toBe(false);
+  });
+
+  it('review without a terminal: says what scripts use instead', async () => {
+    const l = await learn(['/bin/true'], { dir: work.dir, name: 'for-review' });
+    expect(l.code).toBe(0);
+    const r = await runWhittle(['review', l.snapshot]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the TUI needs a terminal[\s\S]*whittle show .*whittle decide --auto/);
+  });
+});
+
 describe('the snapshot path', () => {
   it('an unwritable place fails before the workload runs (exit 125)', async () => {
     const blocker = path.join(work.dir, 'a-file');
