@@ -47,8 +47,9 @@ export interface ViewEntry {
    * and nothing but zeros in it (its content was never read); stat0 is that stand-in without
    * permission bits, for a file a person denied some access to. list: the
    * workload listed a directory: it becomes a directory of the same names, each an empty
-   * stand-in with no permissions (a directory, a symlink to the same target, or an empty
-   * file), and only what else the view has beneath it is real.
+   * stand-in (a directory that can be walked through but not listed, a symlink to the same
+   * target, or an empty file with no permissions), and only what else the view has beneath it
+   * is real. A name only looked at with lstat that is a symlink on the host stays a symlink.
    */
   mode: 'stat' | 'stat0' | 'open' | 'list' | 'ro' | 'rw';
 }

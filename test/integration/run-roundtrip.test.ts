@@ -6,7 +6,7 @@
  * would in the review queue; nothing else is edited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, scratchDir } from '../helpers/whittle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
@@ -83,6 +83,21 @@ const cases: Case[] = [
     },
   },
   {
+    // the view holds a listed directory's names as stand-ins: a walk through one to a name that
+    // is not there must end in ENOENT as it did when learned (a no-permission stand-in made it
+    // EACCES, a denial of an accepted item), and a link only looked at stays a link
+    name: 'a shell that lists a directory, looks below one of its subdirectories and at a symlink in it',
+    argv: () => {
+      const t = path.join(work.dir, 'tree');
+      return ['/bin/busybox', 'sh', '-c', `echo ${t}/*; cat ${t}/sub/missing; echo "cat: $?"; busybox ls -l ${t}/link | busybox awk '{print $1, $(NF-1), $NF}'`];
+    },
+    check: (r) => {
+      expect(r.stdout).toMatch(/^cat: 1\nlrwxrwxrwx -> a\.txt\n$/m);
+      expect(r.stderr).toMatch(/can't open '.*\/sub\/missing': No such file or directory/);
+      expect(r.stderr).not.toMatch(/cannot make the stand-in/);
+    },
+  },
+  {
     name: 'a program that opens AF_INET and AF_UNIX sockets',
     argv: () => [fixture('sockets'), '0', path.join(work.dir, 'sock')],
     stable: digits,
@@ -94,6 +109,10 @@ beforeAll(async () => {
   work = scratchDir('whittle-roundtrip-');
   chmodSync(work.dir, 0o755);
   cfile = path.join(work.dir, 'small.c');
+  mkdirSync(path.join(work.dir, 'tree', 'sub'), { recursive: true });
+  writeFileSync(path.join(work.dir, 'tree', 'a.txt'), 'a\n');
+  writeFileSync(path.join(work.dir, 'tree', 'sub', 'inner.txt'), 'inner\n');
+  symlinkSync('a.txt', path.join(work.dir, 'tree', 'link'));
   writeFileSync(cfile, '#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf("%d\\n", add(1, 2)); return 0; }\n');
 });
 afterAll(() => work?.cleanup());

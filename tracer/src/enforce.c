@@ -52,8 +52,9 @@
  * bound read-only. VIEW_STAT: the same for a directory; a file becomes a stand-in with the host's
  * size, mode, owner and times, holding zeros (its content was never read); VIEW_STAT0: the same
  * stand-in without permission bits (a person denied some access to it).
- * VIEW_LIST: the workload listed a directory: the same names, as stand-ins with no permissions
- * (empty directories, empty files, symlinks with the same target); what else the view binds
+ * VIEW_LIST: the workload listed a directory: the same names, as stand-ins (empty directories
+ * that can be walked through but not listed, empty files with no permissions, symlinks with
+ * the same target); what else the view binds
  * beneath it is mounted over its stand-in. */
 enum view_kind { VIEW_STAT0, VIEW_STAT, VIEW_OPEN, VIEW_LIST, VIEW_RO, VIEW_RW };
 
@@ -279,7 +280,11 @@ static void stand_ins(const char *dir, const char *target) {
 		struct stat st;
 		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
 		if (S_ISDIR(st.st_mode)) {
-			mkdirat(tfd, e->d_name, 0);
+			/* search only (--x--x--x): listing it is refused, but a walk through it to a
+			 * name that is not there ends in ENOENT, as it did when learned — with 000,
+			 * root without CAP_DAC_* got EACCES there, and with CAP_DAC_OVERRIDE the
+			 * kernel's CAP_DAC_READ_SEARCH check came back as a denial */
+			mkdirat(tfd, e->d_name, 0111);
 		} else if (S_ISLNK(st.st_mode)) {
 			char to[4096];
 			ssize_t n = readlinkat(dirfd(d), e->d_name, to, sizeof to - 1);
@@ -312,6 +317,27 @@ static void host_modes_on_the_way(const char *root, const struct stat *root_st, 
 	}
 }
 
+/* The host's symlink host as the same symlink at target in the view, unless something is
+ * there already (a listed directory's stand-in, or a bind's own) or the place is not on the
+ * view's own tmpfs (making it would change the host's filesystem). */
+static void symlink_in_view(const char *host, const char *target, const struct stat *root_st) {
+	struct stat ts;
+	if (lstat(target, &ts) == 0) return;
+	char to[4096], dir[8192];
+	ssize_t n = readlink(host, to, sizeof to - 1);
+	if (n < 0) return;
+	to[n] = 0;
+	snprintf(dir, sizeof dir, "%s", target);
+	char *slash = strrchr(dir, '/');
+	if (slash) *slash = 0;
+	char anc[8192];
+	snprintf(anc, sizeof anc, "%s", dir);
+	while (stat(anc, &ts) < 0 && (slash = strrchr(anc, '/')) && slash > anc) *slash = 0;
+	if (ts.st_dev != root_st->st_dev) return;
+	mkdirs(dir);
+	if (symlink(to, target) < 0) session_child_note("cannot recreate the symlink %s: %s", host, strerror(errno));
+}
+
 /* Parents before children, so a bind of /usr/lib is not hidden by one of /usr. */
 static int by_depth(const void *a, const void *b) {
 	const struct view_entry *x = a, *y = b;
@@ -339,6 +365,13 @@ static void build_view(const char *root) {
 		char target[8192];
 		snprintf(target, sizeof target, "%s%s", root, p);
 		enum view_kind k = plan.views[i].kind;
+		struct stat lst;
+		if ((k == VIEW_STAT || k == VIEW_STAT0) && lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+			/* the workload looked at the link itself (lstat; a link it went through is
+			 * recreated from its target below): the view has the same link, not a file */
+			symlink_in_view(p, target, &root_st);
+			continue;
+		}
 		if (S_ISREG(st.st_mode) && (k == VIEW_STAT || k == VIEW_STAT0)) {
 			struct stat tst;
 			if (stat(target, &tst) == 0 && tst.st_dev != root_st.st_dev) continue; /* under a bind: the host's own */
@@ -369,8 +402,8 @@ static void build_view(const char *root) {
 			session_child_note("cannot make %s read-only in the view: %s", p, strerror(errno));
 	}
 	/* The directories on the way to each entry that the view made (mkdirs' 0755, or a listed
-	 * directory's no-permission stand-in) get the host's mode and owner: a stand-in's 000
-	 * would stop the walk to what is bound beneath it. */
+	 * directory's search-only stand-in) get the host's mode and owner: a stand-in's 0111
+	 * would refuse listing what is bound beneath it. */
 	for (size_t i = 0; i < plan.nviews; i++) host_modes_on_the_way(root, &root_st, plan.views[i].path);
 	if (missing)
 		session_child_note("%zu accepted path(s) do not exist on this machine (%s%s): the view cannot have them", missing, sbuf_cstr(&names),
