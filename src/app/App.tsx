@@ -8,7 +8,7 @@ import { Box, Text, useApp } from 'ink';
 import { parseKeys, type KeyPress } from './keys.js';
 import type { TuiController, ExportOutcome } from '../commands/tui-controller.js';
 import { queueRows, nextUndecided, type Row } from '../model/queue-view.js';
-import { widenings } from '../model/glob.js';
+import { suggestedPatterns } from '../model/glob.js';
 import type { QueueItem } from '../model/items.js';
 import { useController } from './use-controller.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -27,12 +27,15 @@ type Modal =
   | { kind: 'filter'; text: string }
   | { kind: 'deny'; keys: string[]; cursor: number; options: string[] }
   | { kind: 'glob'; items: QueueItem[]; title: string; cursor: number; options: string[]; confirmSensitive?: string }
+  | { kind: 'glob-edit'; items: QueueItem[]; title: string; text: string; confirmSensitive?: string }
   | { kind: 'export'; cursor: number; checked: Set<string>; formats: string[] }
   | { kind: 'busy'; text: string }
   | { kind: 'export-result'; results: ExportOutcome[] };
 
 const ERRNOS_SYSCALL = ['EPERM', 'ENOSYS', 'EACCES', 'EINVAL', 'EAFNOSUPPORT'];
 const ERRNOS_PATH = ['EACCES', 'EPERM', 'ENOENT', 'EROFS'];
+/** The glob menu's last entry: a pattern of the person's own. */
+const OWN_PATTERN = 'type a pattern…';
 
 export interface AppProps {
   controller: TuiController;
@@ -208,8 +211,13 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         // one glob per access kind (a directory holds reads, execs, stats… each widened alike)
         const perAccess = new Map<string, QueueItem>();
         for (const i of paths) if (i.kind === 'path' && !perAccess.has(i.access)) perAccess.set(i.access, i);
-        const base = row?.type === 'dir' ? `${row.path === '/' ? '' : row.path}/x` : (paths[0] as { path: string }).path;
-        const options = widenings(base).filter((p) => p !== '/**' && p !== '/*');
+        // a directory's own files (not those of its subdirectories) may share a pattern: f*.txt
+        const prefix = row?.type === 'dir' ? (row.path === '/' ? '/' : `${row.path}/`) : '';
+        const names = paths.flatMap((i) => (i.kind === 'path' && i.path.startsWith(prefix) && !i.path.slice(prefix.length).includes('/') ? [i.path.slice(prefix.length)] : []));
+        const options = [
+          ...suggestedPatterns(row?.type === 'dir' ? { dir: row.path, names } : { path: (paths[0] as { path: string }).path }),
+          OWN_PATTERN,
+        ];
         const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${dirLabel(row.path)} (${[...perAccess.keys()].join(', ')}) to` : `widen ${paths[0]!.label} to`;
         return setModal({ kind: 'glob', items: [...perAccess.values()], title, cursor: 0, options });
       }
@@ -229,6 +237,29 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
     }
   };
 
+  /** Widen the items to a pattern; a sensitive path covered asks for Enter once more. */
+  const applyGlob = (modal: Extract<Modal, { kind: 'glob' | 'glob-edit' }>, pattern: string): void => {
+    if (!pattern) return setMessage('type a pattern: * is one path component (or part of one), ** any depth');
+    const allowSensitive = modal.confirmSensitive === pattern;
+    ctrl.dispatch(
+      modal.items.length === 1
+        ? { type: 'glob', key: modal.items[0]!.key, pattern, allowSensitive }
+        : { type: 'batch', actions: modal.items.map((i) => ({ type: 'glob' as const, key: i.key, pattern, allowSensitive })) },
+    );
+    const err = ctrl.review.error;
+    if (err && /confirm to widen/.test(err) && modal.confirmSensitive !== pattern) {
+      setMessage(`${err} — press Enter again to confirm`);
+      return setModal({ ...modal, confirmSensitive: pattern });
+    }
+    if (err && modal.kind === 'glob-edit') {
+      // keep what was typed: the person fixes the pattern rather than starting again
+      return setMessage(err);
+    }
+    setModal({ kind: 'none' });
+    if (err) setMessage(err);
+    return advance();
+  };
+
   const handleKey = (input: string, key: KeyPress): void => {
       const modal = modalRef.current;
       if (modal.kind === 'busy') return;
@@ -246,6 +277,18 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         }
         if (key.backspace || key.delete) return setModal({ ...modal, text: modal.text.slice(0, -1) });
         if (!key.ctrl && !key.meta && input) return setModal({ ...modal, text: modal.text + input });
+        return;
+      }
+      if (modal.kind === 'glob-edit') {
+        if (key.escape) return setModal({ kind: 'none' });
+        if (key.return) return applyGlob(modal, modal.text.trim());
+        const edit = (text: string) => {
+          setMessage(undefined);
+          setModal({ ...modal, text, confirmSensitive: undefined });
+        };
+        if (key.backspace || key.delete) return edit(modal.text.slice(0, -1));
+        if (key.ctrl && input === 'u') return edit('');
+        if (!key.ctrl && !key.meta && input) return edit(modal.text + input);
         return;
       }
       if (modal.kind === 'deny' || modal.kind === 'glob' || modal.kind === 'export') {
@@ -274,20 +317,12 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         }
         if (modal.kind === 'glob') {
           const pattern = modal.options[modal.cursor]!;
-          const allowSensitive = modal.confirmSensitive === pattern;
-          ctrl.dispatch(
-            modal.items.length === 1
-              ? { type: 'glob', key: modal.items[0]!.key, pattern, allowSensitive }
-              : { type: 'batch', actions: modal.items.map((i) => ({ type: 'glob' as const, key: i.key, pattern, allowSensitive })) },
-          );
-          const err = ctrl.review.error;
-          if (err && /confirm to widen/.test(err) && modal.confirmSensitive !== pattern) {
-            setMessage(`${err} — press Enter again to confirm`);
-            return setModal({ ...modal, confirmSensitive: pattern });
+          if (pattern === OWN_PATTERN) {
+            // start from the narrowest offer: most own patterns are a small edit of it
+            const start = modal.options.length > 1 ? modal.options[0]! : '';
+            return setModal({ kind: 'glob-edit', items: modal.items, title: modal.title, text: start });
           }
-          setModal({ kind: 'none' });
-          if (err) setMessage(err);
-          return advance();
+          return applyGlob(modal, pattern);
         }
         // export
         const chosen = modal.formats.filter((f) => modal.checked.has(f));
@@ -337,6 +372,17 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         height={dialogH}
         footer="* one component, ** any depth · Enter choose · Esc cancel"
       />
+    );
+  else if (modal.kind === 'glob-edit')
+    right = (
+      <Box flexDirection="column" width={queueW} borderStyle="double" borderColor={c('yellow')} paddingX={1}>
+        <Text bold>{modal.title}</Text>
+        <Text wrap="wrap">{`${modal.text}▏`}</Text>
+        {modal.confirmSensitive ? <Text color={c('red')}>covers a sensitive path: Enter again to confirm</Text> : null}
+        {message ? <Text color={c('red')} wrap="wrap">{message}</Text> : null}
+        <Text dimColor wrap="truncate">* one component, ** any depth</Text>
+        <Text dimColor wrap="truncate">Enter widen · Ctrl-U clear · Esc cancel</Text>
+      </Box>
     );
   else if (modal.kind === 'export')
     right = (

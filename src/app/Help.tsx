@@ -7,7 +7,7 @@ const keysHelp: Array<[string, string]> = [
   ['→ Enter / ←', 'open / close a directory'],
   ['a', 'accept the item (a directory: every item in it; a section title: its undecided items)'],
   ['d', 'deny it (pick the errno the call returns)'],
-  ['g', 'widen a path to a pattern (* one component, ** any depth); asks before covering a sensitive path'],
+  ['g', 'widen a path to a pattern (* one component, ** any depth): its made-up names first (/tmp/cc*.s, wk.*), or type your own; asks before covering a sensitive path'],
   ['A / D', 'accept / deny every undecided item (as whittle decide --auto)'],
   ['u', 'undo the last decision'],
   ['space  !', 'skip to the next undecided item  ! the next critical or high risk one'],

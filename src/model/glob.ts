@@ -53,3 +53,101 @@ export function widenings(path: string): string[] {
   for (let n = parts.length - 1; n >= 1; n--) out.push('/' + parts.slice(0, n).join('/') + '/**');
   return out;
 }
+
+/**
+ * Where a name's generated part is: mkstemp's XXXXXX, a hash, a counter or pid. A directory's
+ * name (`dir`) only counts a run of digits as generated when it is 3 or more long (python3.11,
+ * j1 are not made up each run; 48213 is).
+ */
+function generatedParts(name: string, dir: boolean): Array<[number, number]> {
+  // a file's short lowercase extension stays (ccAbCdEf.s → cc*.s); "wk.kGSR" has none, and a
+  // directory's name none at all (whittle-demo.abcdef is mktemp's)
+  const ext = dir ? null : /\.[a-z][a-z0-9]{0,4}$/.exec(name);
+  const stem = ext && ext.index > 0 ? name.slice(0, ext.index) : name;
+  const classes = (s: string) => Number(/[a-z]/.test(s)) + Number(/[A-Z]/.test(s)) + Number(/[0-9]/.test(s));
+  // a hash: 8+ hex digits, letters and digits both
+  const hex = [...stem.matchAll(/[0-9a-f]{8,}/g)].find((m) => classes(m[0]) === 2);
+  if (hex) return [[hex.index, hex.index + hex[0].length]];
+  const spans: Array<[number, number]> = [];
+  // a mkstemp-like tail: after a separator (tmp.Xy12ab, wk.kGSR; mktemp's 6 or 10 X's may all
+  // come out lowercase) or the last six characters
+  const sep = /[._-]([A-Za-z0-9]{4,})$/.exec(stem);
+  const made = (t: string) => classes(t) >= 2 || t.length === 6 || t.length === 10;
+  if (sep && made(sep[1]!)) spans.push([sep.index + 1, stem.length]);
+  else if (!sep && stem.length > 6 && /^[A-Za-z0-9]{6}$/.test(stem.slice(-6)) && classes(stem.slice(-6)) >= 2) spans.push([stem.length - 6, stem.length]);
+  if (spans.length) return spans;
+  // else the last run of digits
+  const digits = [...stem.matchAll(/[0-9]+/g)].pop();
+  if (digits && (!dir || digits[0].length >= 3)) spans.push([digits.index, digits.index + digits[0].length]);
+  return spans;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/**
+ * Patterns for names a program makes up each run (mktemp dirs, gcc's /tmp/ccXXXXXX.s, f123.txt,
+ * hashed names), narrowest first: the generated part of a name becomes `*`, the rest stays — the
+ * path with that name widened, then (for a directory) the tree below every directory so named:
+ * wk.kGSR/.git/HEAD gives wk.* with .git/HEAD below it, then all below wk.*. With `dir`, the path
+ * is a directory and only trees below it are offered.
+ */
+export function generatedWidenings(path: string, dir = false): string[] {
+  const parts = path.split('/').filter(Boolean);
+  const exact: string[] = [];
+  const trees: string[] = [];
+  for (let i = parts.length - 1; i >= 0; i--) {
+    for (const [a, b] of generatedParts(parts[i]!, dir || i < parts.length - 1)) {
+      const name = parts[i]!.slice(0, a) + '*' + parts[i]!.slice(b);
+      const last = i === parts.length - 1;
+      // a whole name made up (a pid: /proc/48213/status → /proc/*/status) is a pattern only
+      // above the last name; the last one as * is DIR/*, offered anyway
+      if (name === '*' && last && !dir) continue;
+      const head = '/' + [...parts.slice(0, i), name].join('/');
+      if (!dir) exact.push('/' + [...parts.slice(0, i), name, ...parts.slice(i + 1)].join('/'));
+      if (!last || dir) trees.push(head + '/**');
+    }
+  }
+  return unique([...exact, ...trees]);
+}
+
+/**
+ * One pattern for the files of a directory whose names share a start and an end (f0.txt …
+ * f39999.txt → DIR/f*.txt), or none when they share nothing or are a single name.
+ */
+export function siblingPattern(dir: string, names: string[]): string | undefined {
+  const distinct = unique(names);
+  if (distinct.length < 2) return undefined;
+  let pre = distinct[0]!;
+  let suf = distinct[0]!;
+  for (const n of distinct) {
+    let i = 0;
+    while (i < pre.length && i < n.length && pre[i] === n[i]) i++;
+    pre = pre.slice(0, i);
+    let j = 0;
+    while (j < suf.length && j < n.length && suf[suf.length - 1 - j] === n[n.length - 1 - j]) j++;
+    suf = suf.slice(suf.length - j);
+  }
+  const shortest = Math.min(...distinct.map((n) => n.length));
+  suf = suf.slice(Math.max(0, pre.length + suf.length - shortest));
+  if (!pre && !suf) return undefined;
+  return `${dir === '/' ? '' : dir}/${pre}*${suf}`;
+}
+
+/**
+ * What the TUI offers to widen a path (or a directory's paths) to, narrowest first: the
+ * patterns for its generated names, the pattern its directory's files share, then the plain
+ * widenings; never all of / at once.
+ */
+export function suggestedPatterns(target: { path: string } | { dir: string; names: string[] }): string[] {
+  const out =
+    'path' in target
+      ? [...generatedWidenings(target.path), ...widenings(target.path)]
+      : [
+          ...[siblingPattern(target.dir, target.names)].filter((p): p is string => !!p),
+          ...generatedWidenings(target.dir, true),
+          ...widenings(`${target.dir === '/' ? '' : target.dir}/x`),
+        ];
+  return unique(out).filter((p) => p !== '/**' && p !== '/*');
+}

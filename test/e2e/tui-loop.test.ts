@@ -76,20 +76,46 @@ describe('whittle learn: the review loop on the demo', () => {
     const dir = detailHead(screen).replace(/\/$/, '');
     await s.sendKeys('g');
     screen = await s.waitFor(/widen the \d+ path\(s\) in/);
-    expect(screen).toContain(`› ${dir}/*`);
-    await s.sendKeys('Down');
-    await s.waitFor(new RegExp(`› ${dir.replace(/\./g, '\\.')}/\\*\\*`));
+    // mktemp made the directory's name up: the pattern for it comes first, then the directory
+    expect(screen).toContain('› /tmp/whittle-demo.*/**');
+    expect(screen).toContain(`  ${dir}/*`);
+    expect(screen).toContain(`  ${dir}/**`);
     await s.sendKeys('Enter');
     screen = await s.waitFor((x) => !/widen the/.test(x) && /\*\s+(write|read|create|stat|remove)\s/.test(x));
     doc = await waitForJson<Snap>(snap, (d) => Object.values(d.decisions).some((x) => x.action === 'glob'));
     const globs = Object.entries(doc.decisions).filter(([, d]) => d.action === 'glob');
     expect(globs.length).toBeGreaterThan(1);
     for (const [key, d] of globs) {
-      expect(d.pattern).toBe(`${dir}/**`);
+      expect(d.pattern).toBe('/tmp/whittle-demo.*/**');
       expect(key).toMatch(new RegExp(`^path:${d.access}:`));
     }
     expect(new Set(globs.map(([, d]) => d.access))).toEqual(expect.objectContaining({ size: expect.any(Number) }));
     expect(globs.map(([, d]) => d.access)).toEqual(expect.arrayContaining(['write', 'create', 'remove']));
+
+    // a pattern of one's own: the last entry; one that does not cover the item is refused and
+    // can be fixed in place
+    await q.filter('hostname');
+    await q.select(/^read \/etc\/hostname\s/);
+    await s.sendKeys('g');
+    await s.waitFor(/widen read \/etc\/hostname to/);
+    await s.sendKeys('Up');
+    await s.waitFor(/› type a pattern…/);
+    await s.sendKeys('Enter');
+    screen = await s.waitFor(/Enter widen · Ctrl-U clear · Esc cancel/);
+    expect(screen).toContain('/etc/*▏');
+    await s.sendKeys('C-u');
+    await s.type('/usr/lib/host*');
+    await s.waitFor(/\/usr\/lib\/host\*▏/);
+    await s.sendKeys('Enter');
+    screen = await s.waitFor(/does not match \/etc\/hostname/);
+    expect(screen).toContain('/usr/lib/host*▏');
+    await s.sendKeys('C-u');
+    await s.type('/etc/host*');
+    await s.waitFor(/\/etc\/host\*▏/);
+    await s.sendKeys('Enter');
+    await s.waitFor((x) => !/Enter widen/.test(x));
+    doc = await waitForJson<Snap>(snap, (d) => d.decisions['path:read:/etc/hostname']?.action === 'glob');
+    expect(doc.decisions['path:read:/etc/hostname']).toMatchObject({ pattern: '/etc/host*', access: 'read' });
 
     // a glob over a sensitive prefix asks first; confirmed, it is one step that u takes back
     await q.filter('sysrq');

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { globMatches, suggestedPatterns } from '../../src/model/glob.js';
+
+describe('what a path can be widened to', () => {
+  const offered = (path: string) => suggestedPatterns({ path });
+
+  it("offers gcc's and mktemp's generated names as patterns before whole directories", () => {
+    const o = offered('/tmp/ccAbCdEf.s');
+    expect(o[0]).toBe('/tmp/cc*.s');
+    expect(o.indexOf('/tmp/cc*.s')).toBeLessThan(o.indexOf('/tmp/*'));
+    expect(offered('/tmp/tmp.Xy12abCD')[0]).toBe('/tmp/tmp.*');
+    // mktemp's X's can all come out lowercase
+    expect(offered('/tmp/whittle-demo.abcdef/info.txt').slice(0, 2)).toEqual(['/tmp/whittle-demo.*/info.txt', '/tmp/whittle-demo.*/**']);
+  });
+
+  it('widens a generated directory in the middle of a path, keeping what is below it or the whole tree', () => {
+    const o = offered('/tmp/j1/wk.kGSR/.git/HEAD');
+    expect(o.slice(0, 2)).toEqual(['/tmp/j1/wk.*/.git/HEAD', '/tmp/j1/wk.*/**']);
+    // the plain widenings follow, narrowest first, and never all of /
+    expect(o).toContain('/tmp/j1/wk.kGSR/.git/*');
+    expect(o).toContain('/tmp/**');
+    expect(o).not.toContain('/**');
+    for (const p of o) expect(globMatches(p, '/tmp/j1/wk.kGSR/.git/HEAD')).toBe(true);
+  });
+
+  it('turns counters and hashes into a pattern, and leaves fixed names alone', () => {
+    expect(offered('/tmp/files/f123.txt')[0]).toBe('/tmp/files/f*.txt');
+    expect(offered('/root/.cache/x/0123abcd4567ef89.json')[0]).toBe('/root/.cache/x/*.json');
+    expect(offered('/etc/passwd')).toEqual(['/etc/*', '/etc/**']);
+    expect(offered('/usr/lib/x86_64-linux-gnu/libc.so.6')[0]).toBe('/usr/lib/x86_64-linux-gnu/libc.so.*');
+  });
+
+  it("offers the pattern a directory's files share, then trees", () => {
+    const names = Array.from({ length: 40_000 }, (_, i) => `f${i}.txt`);
+    const o = suggestedPatterns({ dir: '/tmp/files', names });
+    expect(o[0]).toBe('/tmp/files/f*.txt');
+    for (const n of names) expect(globMatches(o[0]!, `/tmp/files/${n}`)).toBe(true);
+    expect(o).toContain('/tmp/files/*');
+    // a start and an end that overlap in the shortest name are cut so the pattern still matches it
+    const ab = suggestedPatterns({ dir: '/tmp', names: ['ab', 'abab'] })[0]!;
+    expect(globMatches(ab, '/tmp/ab') && globMatches(ab, '/tmp/abab')).toBe(true);
+    // nothing shared, or one name: no sibling pattern
+    expect(suggestedPatterns({ dir: '/srv', names: ['a', 'b'] })[0]).toBe('/srv/*');
+    expect(suggestedPatterns({ dir: '/tmp/j1/wk.kGSR', names: ['a.txt'] }).slice(0, 2)).toEqual(['/tmp/j1/wk.*/**', '/tmp/j1/wk.kGSR/*']);
+  });
+});
