@@ -86,6 +86,11 @@ async function main(argv: string[]): Promise<number> {
     .description('decide every undecided item of a snapshot without a person (scripts, CI)')
     .argument('<snapshot>', 'a snapshot file (decisions are saved in it)')
     .addOption(new Option('--auto <verdict>', 'accept or deny every undecided item').choices(['accept', 'deny']))
+    .option(
+      '--glob <pattern>',
+      'widen the undecided paths PATTERN matches to it, before --auto (* one component, ** any depth; repeatable): names a program makes up each run, such as /tmp/cc*.s',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(async (file: string, opts) => {
       const { decideCommand } = await import('./commands/decide.js');
       exitCode = await decideCommand(file, opts);
