@@ -152,7 +152,8 @@ export function bwrapArgs(p: Policy): { args: string[]; unexpressed: Unexpressed
         continue; // bwrap's own /dev
       }
       if (k === 'stat' || k === 'ioctl') {
-        if (k === 'stat') statOnly.push(a.path);
+        // a name that was not there when learned gets ENOENT in the view too: nothing lost
+        if (k === 'stat' && !r.absent) statOnly.push(a.path);
         continue;
       }
       if (k === 'mount-target') {
