@@ -64,9 +64,9 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('show')
-    .description('show what a snapshot recorded: a readable summary, or the stable JSON with --json')
-    .argument('<snapshot>', 'a snapshot file')
-    .option('--json', 'the stable JSON (see README, "show --json")', false)
+    .description('show what a snapshot recorded, or what a run report (whittle run --report) saw: a readable summary, or the JSON with --json')
+    .argument('<file>', 'a snapshot, or a run report from whittle run --report (told apart by its kind)')
+    .option('--json', 'the stable JSON (see README, "show --json"); for a run report, the report', false)
     .action(async (file: string, opts) => {
       const { showCommand } = await import('./commands/show.js');
       exitCode = await showCommand(file, opts);

@@ -1,7 +1,13 @@
 /**
- * `whittle show SNAPSHOT [--json]`: the stable JSON of the contract, or a readable summary.
+ * `whittle show FILE [--json]`: for a snapshot, the stable JSON of the contract or a readable
+ * summary; for a run report (whittle run --report), what the enforced run saw, readable or as
+ * the report's JSON.
  */
+import { open } from 'node:fs/promises';
 import type { Recording } from '../model/observations.js';
+import { describeDenial, type RunReport } from '../model/report.js';
+import { RUN_REPORT_KIND } from '../store/kinds.js';
+import { readRunReport } from '../store/report-file.js';
 import { showJson, capabilitiesByName } from '../model/summary.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import type { SnapshotDoc } from '../store/schema.js';
@@ -115,7 +121,64 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   return out.join('\n') + '\n';
 }
 
+/** The readable summary of a run report: the verdict first, then each denial. */
+export function renderRunReport(r: RunReport, file: string): string {
+  const out: string[] = [file];
+  const how = r.exit?.execError ?? r.exit?.setupError ?? (r.exit?.signal ? `killed by ${r.exit.signal}` : r.exitStatus === null ? 'did not end normally' : `exited ${r.exitStatus}`);
+  out.push(`  run        ${r.argv.join(' ')}  (${how})`);
+  out.push(`  policy     ${r.policy}, started ${r.startedAt}`);
+  if (!r.started) out.push('  STATUS     the workload was not started (the sandbox could not be set up; see warnings)');
+  out.push(`  verdict    ${r.denialCount === 0 ? 'clean: no denials' : `${r.denialCount} denial(s)`}${r.probes.length ? `; ${r.probes.length} probe(s) answered ENOSYS (not denials)` : ''}`);
+  out.push(`  sandbox    ${r.landlockAbi > 0 ? `Landlock ABI ${r.landlockAbi}` : 'no Landlock'}; path denials ${r.pathDenialsVisible ? 'seen' : `NOT seen${r.pathDenialsWhy ? ` (${r.pathDenialsWhy})` : ''}`}`);
+  if (r.undecided) out.push(`  undecided  ${r.undecided} item(s) had no decision and were denied`);
+  out.push(`  lost       ${r.lost.total === 0 ? '0' : `${r.lost.total}: ${Object.entries(r.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join('; ')}`}`);
+  out.push('');
+  out.push(`denials (${r.denials.length})`);
+  out.push(...top(r.denials, 200, (d) => `  ${describeDenial(d)}${d.count > 1 ? `  ${d.count}×` : ''}`));
+  if (r.probes.length) {
+    out.push('');
+    out.push(`probes answered ENOSYS, as the errno policy says (${r.probes.length})`);
+    out.push(...top(r.probes, 50, (p) => `  ${p.name}${p.arch !== 'x86_64' ? ` (${p.arch})` : ''}  ${p.count}×`));
+  }
+  if (r.notEnforced.length) {
+    out.push('');
+    out.push(`enforced more widely than accepted (${r.notEnforced.length})`);
+    out.push(...top(r.notEnforced, 50, (n) => `  ${n}`));
+  }
+  if (r.warnings.length) {
+    out.push('');
+    out.push(`warnings (${r.warnings.length})`);
+    out.push(...top(r.warnings, 50, (w) => `  ${w}`));
+  }
+  if (r.denials.length) {
+    out.push('');
+    out.push('to decide on them: whittle run --profile SNAPSHOT --learn-denials SNAPSHOT adds them to a snapshot, then whittle review SNAPSHOT');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The kind a JSON file says it is, from its first bytes (a snapshot can be tens of MB). */
+async function kindOf(file: string): Promise<string | undefined> {
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.alloc(256);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      return /^\s*\{\s*"kind"\s*:\s*"([^"]*)"/.exec(buf.subarray(0, bytesRead).toString('utf8'))?.[1];
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined; // the snapshot reader says what is wrong
+  }
+}
+
 export async function showCommand(file: string, o: { json: boolean }): Promise<number> {
+  if ((await kindOf(file)) === RUN_REPORT_KIND) {
+    const r = await readRunReport(file);
+    process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderRunReport(r, file));
+    return 0;
+  }
   const snap = await SnapshotFile.open(file);
   const doc = snap.doc;
   if (o.json) {

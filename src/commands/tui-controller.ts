@@ -6,7 +6,7 @@
  * decides, as in `whittle decide --auto`.
  */
 import { closeSync, constants as fsConstants, openSync, readFileSync, readSync } from 'node:fs';
-import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,10 +17,11 @@ import { decide, effectiveDecision, globRules, initialState, tally, type Decisio
 import { keys, queueItems, type QueueItem } from '../model/items.js';
 import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
 import { buildPolicy, type Policy } from '../model/policy.js';
-import { denialsAsObserved, denialsOf, type Denial, type Probe, type RunReport } from '../model/report.js';
+import { denialsAsObserved, denialsOf, type Denial, type Probe } from '../model/report.js';
 import { enforceSpec } from '../launch/plan.js';
 import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
 import { SnapshotFile } from '../store/snapshot.js';
+import { readRunReport } from '../store/report-file.js';
 import type { SnapshotDoc } from '../store/schema.js';
 import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
 import { EventLineReader } from '../trace/protocol.js';
@@ -601,7 +602,7 @@ export class TuiController {
     this.changed();
     const code = await exited;
     try {
-      const r = JSON.parse(await readFile(report, 'utf8')) as RunReport;
+      const r = await readRunReport(report);
       const failedToStart = r.started ? '' : ` — the container did not start (whittle run exited ${code}; its message is above)`;
       return { denials: r.denials, probes: r.probes, status: r.exitStatus, failedToStart };
     } catch {

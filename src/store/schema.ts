@@ -131,3 +131,37 @@ export const snapshotSchema = z.object({
 });
 
 export type SnapshotDoc = z.infer<typeof snapshotSchema>;
+
+/** A run report (whittle run --report): what an enforced run saw (model/report.ts, RunReport). */
+const denialSchema = z.object({
+  kind: z.enum(['syscall', 'family', 'path', 'capability']),
+  name: z.string(),
+  arch: z.string().optional(),
+  errno: z.string(),
+  path: z.string().optional(),
+  access: z.string().optional(),
+  family: z.string().optional(),
+  hidden: z.boolean().optional(),
+  count: z.number().int().nonnegative(),
+  first,
+});
+export const runReportSchema = z.object({
+  kind: z.literal('whittle-run-report'),
+  schemaVersion: z.literal(1),
+  policy: z.string(),
+  argv: z.array(z.string()),
+  startedAt: z.string(),
+  exitStatus: z.number().int().nullable(),
+  exit: z.object({ code: z.number().int().nullable(), signal: z.string().nullable(), execError: z.string().optional(), setupError: z.string().optional() }).optional(),
+  denials: z.array(denialSchema),
+  probes: z.array(z.object({ name: z.string(), arch: z.string(), count: z.number().int().nonnegative() })),
+  denialCount: z.number().int().nonnegative(),
+  landlockAbi: z.number().int(),
+  pathDenialsVisible: z.boolean(),
+  pathDenialsWhy: z.string().optional(),
+  lost: z.object({ total: z.number().int(), counters: z.record(z.string(), z.number().int()) }),
+  warnings: z.array(z.string()),
+  notEnforced: z.array(z.string()),
+  undecided: z.number().int().nonnegative(),
+  started: z.boolean(),
+});

@@ -94,6 +94,34 @@ describe('one path denied', () => {
   });
 });
 
+describe('whittle show REPORT: what a reviewer handed a run report reads', () => {
+  it('the verdict, each denial and where the sandbox was wider, readable; --json the report itself; a damaged one is refused', async () => {
+    const argv = [fixture('deny-probe'), 'uname'];
+    const l = await learnAccepted(argv, { dir: work.dir, name: 'show-report', edits: { deny: { 'syscall:uname': 'EPERM' } } });
+    const r = await enforce(l.snapshot, argv, { dir: work.dir });
+    const reportFile = path.join(work.dir, 'show-report.json');
+    writeFileSync(reportFile, JSON.stringify(r.report, null, 2));
+    const shown = await runWhittle(['show', reportFile]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/run +.*deny-probe uname +\(exited 0\)/);
+    expect(shown.stdout).toMatch(/verdict +1 denial\(s\)/);
+    expect(shown.stdout).toMatch(/Landlock ABI \d+; path denials seen/);
+    expect(shown.stdout).toMatch(/denials \(1\)\n +syscall uname → EPERM by .*deny-probe/);
+    expect(shown.stdout).toContain('--learn-denials');
+    const json = await runWhittle(['show', '--json', reportFile]);
+    expect(JSON.parse(json.stdout)).toEqual(r.report);
+    // cut short, or with a field of the wrong type: a clear error, exit 2
+    writeFileSync(path.join(work.dir, 'cut.json'), JSON.stringify(r.report, null, 2).slice(0, 120));
+    const cut = await runWhittle(['show', path.join(work.dir, 'cut.json')]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/is not valid JSON .*corrupt or was cut short/);
+    writeFileSync(path.join(work.dir, 'odd.json'), JSON.stringify({ ...r.report, denials: 'none' }));
+    const odd = await runWhittle(['show', path.join(work.dir, 'odd.json')]);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toMatch(/is not a valid run report: at denials/);
+  });
+});
+
 describe('--learn-denials: the loop goes round again', () => {
   it('a denied path and a denied syscall become items; accepting them makes the next run clean', async () => {
     const other = path.join(work.dir, 'other.txt');
