@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { Row } from '../model/queue-view.js';
 import { c, riskColor } from './theme.js';
 import { dirLabel } from './QueuePane.js';
+import { generatedWidenings } from '../model/glob.js';
 
 function describe(row: Row | undefined): { head: string; lines: string[]; risk?: string } {
   if (!row) return { head: '', lines: [] };
@@ -23,10 +24,12 @@ function describe(row: Row | undefined): { head: string; lines: string[]; risk?:
   if (it.kind === 'net') extra.push(`${[...it.types, ...it.ops].join(', ')}${it.ports.length ? `; ports ${it.ports.join(', ')}` : ''}`);
   if (it.kind === 'cap') extra.push(`needed by ${it.syscalls.join(', ') || 'exec'}${it.inferred ? ' (inferred)' : ''}`);
   const d = row.decision;
+  // a name made up each run (mktemp, gcc's temp files) accepted as recorded fails the next run
+  const made = it.kind === 'path' && !d ? generatedWidenings(it.path, false, true)[0] : undefined;
   const verdict = !d ? 'undecided' : d.action === 'accept' ? 'accepted' : d.action === 'glob' ? `widened to ${d.pattern}` : `denied (${d.errno})`;
   return {
     head: `${it.label}  [${it.risk}] ${verdict}${it.denied ? ' — DENIED in the last run' : ''}`,
-    lines: [it.note, `${it.count}×, ${first}${extra.length ? `; ${extra.join('; ')}` : ''}`],
+    lines: [made ? `${it.note} — the name looks made up each run: g widens it to ${made}` : it.note, `${it.count}×, ${first}${extra.length ? `; ${extra.join('; ')}` : ''}`],
     risk: it.risk,
   };
 }

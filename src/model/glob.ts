@@ -59,7 +59,7 @@ export function widenings(path: string): string[] {
  * name (`dir`) only counts a run of digits as generated when it is 3 or more long (python3.11,
  * j1 are not made up each run; 48213 is).
  */
-function generatedParts(name: string, dir: boolean): Array<[number, number]> {
+function generatedParts(name: string, dir: boolean, strong = false): Array<[number, number]> {
   // a file's short lowercase extension stays (ccAbCdEf.s → cc*.s); "wk.kGSR" has none, and a
   // directory's name none at all (whittle-demo.abcdef is mktemp's)
   const ext = dir ? null : /\.[a-z][a-z0-9]{0,4}$/.exec(name);
@@ -72,11 +72,12 @@ function generatedParts(name: string, dir: boolean): Array<[number, number]> {
   // a mkstemp-like tail: after a separator (tmp.Xy12ab, wk.kGSR; mktemp's 6 or 10 X's may all
   // come out lowercase) or the last six characters
   const sep = /[._-]([A-Za-z0-9]{4,})$/.exec(stem);
-  const made = (t: string) => classes(t) >= 2 || t.length === 6 || t.length === 10;
+  // (as a suggestion only: config, backup and other words have six letters too)
+  const made = (t: string) => classes(t) >= 2 || (!strong && (t.length === 6 || t.length === 10));
   if (sep && made(sep[1]!)) spans.push([sep.index + 1, stem.length]);
   else if (!sep && stem.length > 6 && /^[A-Za-z0-9]{6}$/.test(stem.slice(-6)) && classes(stem.slice(-6)) >= 2) spans.push([stem.length - 6, stem.length]);
-  if (spans.length) return spans;
-  // else the last run of digits
+  if (spans.length || strong) return spans;
+  // else the last run of digits (libc.so.6 has one too: only a suggestion)
   const digits = [...stem.matchAll(/[0-9]+/g)].pop();
   if (digits && (!dir || digits[0].length >= 3)) spans.push([digits.index, digits.index + digits[0].length]);
   return spans;
@@ -91,14 +92,15 @@ function unique(xs: string[]): string[] {
  * hashed names), narrowest first: the generated part of a name becomes `*`, the rest stays — the
  * path with that name widened, then (for a directory) the tree below every directory so named:
  * wk.kGSR/.git/HEAD gives wk.* with .git/HEAD below it, then all below wk.*. With `dir`, the path
- * is a directory and only trees below it are offered.
+ * is a directory and only trees below it are offered; with `strong`, only mkstemp-like names and
+ * hashes count (not a number, which libc.so.6 has too).
  */
-export function generatedWidenings(path: string, dir = false): string[] {
+export function generatedWidenings(path: string, dir = false, strong = false): string[] {
   const parts = path.split('/').filter(Boolean);
   const exact: string[] = [];
   const trees: string[] = [];
   for (let i = parts.length - 1; i >= 0; i--) {
-    for (const [a, b] of generatedParts(parts[i]!, dir || i < parts.length - 1)) {
+    for (const [a, b] of generatedParts(parts[i]!, dir || i < parts.length - 1, strong)) {
       const name = parts[i]!.slice(0, a) + '*' + parts[i]!.slice(b);
       const last = i === parts.length - 1;
       // a whole name made up (a pid: /proc/48213/status → /proc/*/status) is a pattern only
@@ -146,6 +148,8 @@ export function suggestedPatterns(target: { path: string } | { dir: string; name
       ? [...generatedWidenings(target.path), ...widenings(target.path)]
       : [
           ...[siblingPattern(target.dir, target.names)].filter((p): p is string => !!p),
+          // one name (in as many access kinds as it was used): its own made-up part
+          ...(new Set(target.names).size === 1 ? generatedWidenings(`${target.dir === '/' ? '' : target.dir}/${target.names[0]}`) : []),
           ...generatedWidenings(target.dir, true),
           ...widenings(`${target.dir === '/' ? '' : target.dir}/x`),
         ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatches, suggestedPatterns } from '../../src/model/glob.js';
+import { generatedWidenings, globMatches, suggestedPatterns } from '../../src/model/glob.js';
 
 describe('what a path can be widened to', () => {
   const offered = (path: string) => suggestedPatterns({ path });
@@ -39,8 +39,19 @@ describe('what a path can be widened to', () => {
     // a start and an end that overlap in the shortest name are cut so the pattern still matches it
     const ab = suggestedPatterns({ dir: '/tmp', names: ['ab', 'abab'] })[0]!;
     expect(globMatches(ab, '/tmp/ab') && globMatches(ab, '/tmp/abab')).toBe(true);
+    // one made-up name, used in several ways (read, write, remove…): its own pattern
+    expect(suggestedPatterns({ dir: '/tmp', names: ['ccAbCdEf.s', 'ccAbCdEf.s'] })[0]).toBe('/tmp/cc*.s');
     // nothing shared, or one name: no sibling pattern
     expect(suggestedPatterns({ dir: '/srv', names: ['a', 'b'] })[0]).toBe('/srv/*');
     expect(suggestedPatterns({ dir: '/tmp/j1/wk.kGSR', names: ['a.txt'] }).slice(0, 2)).toEqual(['/tmp/j1/wk.*/**', '/tmp/j1/wk.kGSR/*']);
+  });
+
+  it('tells a made-up name (mkstemp, a hash) from a version number when asked for strong signs only', () => {
+    expect(generatedWidenings('/tmp/ccAbCdEf.s', false, true)).toEqual(['/tmp/cc*.s']);
+    expect(generatedWidenings('/root/.cache/x/0123abcd4567ef89.json', false, true)).toEqual(['/root/.cache/x/*.json']);
+    expect(generatedWidenings('/usr/lib/x86_64-linux-gnu/libc.so.6', false, true)).toEqual([]);
+    expect(generatedWidenings('/usr/lib/python3.11/os.py', false, true)).toEqual([]);
+    expect(generatedWidenings('/etc/passwd', false, true)).toEqual([]);
+    expect(generatedWidenings('/usr/bin/python3-config', false, true)).toEqual([]);
   });
 });
