@@ -43,7 +43,7 @@ describe('what a path can be widened to', () => {
     expect(suggestedPatterns({ dir: '/tmp', names: ['ccAbCdEf.s', 'ccAbCdEf.s'] })[0]).toBe('/tmp/cc*.s');
     // nothing shared, or one name: no sibling pattern
     expect(suggestedPatterns({ dir: '/srv', names: ['a', 'b'] })[0]).toBe('/srv/*');
-    expect(suggestedPatterns({ dir: '/tmp/j1/wk.kGSR', names: ['a.txt'] }).slice(0, 2)).toEqual(['/tmp/j1/wk.*/**', '/tmp/j1/wk.kGSR/*']);
+    expect(suggestedPatterns({ dir: '/tmp/j1/wk.kGSR', names: ['a.txt'] }).slice(0, 3)).toEqual(['/tmp/j1/wk.*/a.txt', '/tmp/j1/wk.*/**', '/tmp/j1/wk.kGSR/*']);
   });
 
   it('tells a made-up name (mkstemp, a hash) from a version number when asked for strong signs only', () => {
