@@ -11,7 +11,7 @@ import os from 'node:os';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { classifyItem, denialsAsObserved, denialsOf, describeDenial, isDacCapability, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, isDacCapability, type Denial, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import type { RecordingMeta } from '../store/record.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
@@ -48,6 +48,17 @@ export interface RunResult {
  * it is, or with its symlinks resolved) was left out by the policy. Answers are kept: the first
  * look is the one closest to when the workload asked.
  */
+/** Why the policy refuses a syscall: denied by a decision, left undecided, or never made while learning. */
+export function whyRefused(policy: Policy): (syscall: string) => Denial['why'] {
+  const decided = new Set(policy.syscalls.deny.map((d) => d.name));
+  return (name) => {
+    if (decided.has(name)) return 'decided';
+    const prov = policy.provenance[`syscall:${name}`];
+    if (!prov) return 'unseen';
+    return prov.decidedBy === 'undecided' ? 'undecided' : 'decided';
+  };
+}
+
 export function hiddenByView(policy: Policy): (p: string) => boolean {
   const binds = viewEntries(policy).filter((v) => v.mode === 'ro' || v.mode === 'rw').map((v) => v.path);
   const named = new Set(viewEntries(policy).map((v) => v.path));
@@ -136,7 +147,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
 
   const allowed = new Set(policy.syscalls.allow);
   const caps = new Set(policy.capabilities.allow);
-  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name), capAccepted: (name: string) => caps.has(name) };
+  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name), capAccepted: (name: string) => caps.has(name), why: whyRefused(policy) };
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();

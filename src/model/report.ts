@@ -5,6 +5,7 @@
  */
 import type { Recording } from './observations.js';
 import { firstOf, type Observed, type FirstSighting } from './observations.js';
+import { syscallByName } from './knowledge/syscalls.js';
 
 export interface Denial {
   kind: 'syscall' | 'family' | 'path' | 'capability';
@@ -17,6 +18,12 @@ export interface Denial {
   family?: string;
   /** ENOENT because the sandbox's view left the path out (it exists outside the sandbox) */
   hidden?: boolean;
+  /**
+   * For a syscall: why the policy refuses it. `unseen`: the workload never made it while
+   * learning (a gap in the learning run, often harmless: look at its risk); `undecided`: seen,
+   * but nobody decided; `decided`: a person (or --auto deny) denied it.
+   */
+  why?: 'unseen' | 'undecided' | 'decided';
   count: number;
   first: FirstSighting;
 }
@@ -68,6 +75,8 @@ export interface DenialOptions {
    * sandbox's doing (the process did not hold it then, e.g. after dropping root), not a denial.
    */
   capAccepted?: (name: string) => boolean;
+  /** Why the policy refuses a syscall (see Denial.why); unknown when not given. */
+  why?: (syscall: string) => Denial['why'];
 }
 
 type RunItem = Recording['items'] extends Map<number, infer T> ? T : never;
@@ -77,7 +86,10 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
   switch (it.kind) {
     case 'denied':
       if (it.class === 'probe') return { probe: { name: it.name ?? `syscall#${it.nr}`, arch: it.arch, count: it.count } };
-      if (it.class === 'syscall') return { denial: { kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it) } };
+      if (it.class === 'syscall') {
+        const why = it.name ? o.why?.(it.name) : undefined;
+        return { denial: { kind: 'syscall', name: it.name ?? `syscall#${it.nr}`, arch: it.arch, errno: it.errno, count: it.count, first: firstOf(it), ...(why ? { why } : {}) } };
+      }
       return null;
     case 'path':
       if (it.syscall && o.refused?.(it.syscall)) return null;
@@ -134,8 +146,16 @@ export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Den
 export function describeDenial(d: Denial): string {
   const who = d.first.exe ? ` by ${d.first.exe}${d.first.pid ? ` (pid ${d.first.pid})` : ''}` : '';
   switch (d.kind) {
-    case 'syscall':
-      return `syscall ${d.name}${d.arch && d.arch !== 'x86_64' ? ` (${d.arch})` : ''} → ${d.errno}${who}`;
+    case 'syscall': {
+      const info = d.why === 'unseen' ? syscallByName(d.name) : undefined;
+      const why =
+        d.why === 'unseen'
+          ? ` — never made while learning${info ? ` (${info.risk} risk: ${info.summary.replace(/\.$/, '')})` : ''}`
+          : d.why === 'undecided'
+            ? ' — undecided when the policy was built'
+            : '';
+      return `syscall ${d.name}${d.arch && d.arch !== 'x86_64' ? ` (${d.arch})` : ''} → ${d.errno}${who}${why}`;
+    }
     case 'family':
       return `socket family ${d.family} (${d.name}) → ${d.errno}${who}`;
     case 'path':

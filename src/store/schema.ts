@@ -142,6 +142,7 @@ const denialSchema = z.object({
   access: z.string().optional(),
   family: z.string().optional(),
   hidden: z.boolean().optional(),
+  why: z.enum(['unseen', 'undecided', 'decided']).optional(),
   count: z.number().int().nonnegative(),
   first,
 });

@@ -15,7 +15,7 @@ export interface RunReportJson {
   kind: string;
   exitStatus: number | null;
   exit?: { code: number | null; signal: string | null; execError?: string; setupError?: string };
-  denials: Array<{ kind: string; name: string; arch?: string; errno: string; path?: string; access?: string; family?: string; hidden?: boolean; count: number; first: { pid?: number; exe?: string } }>;
+  denials: Array<{ kind: string; name: string; arch?: string; errno: string; path?: string; access?: string; family?: string; hidden?: boolean; why?: string; count: number; first: { pid?: number; exe?: string } }>;
   probes: Array<{ name: string; arch: string; count: number }>;
   denialCount: number;
   landlockAbi: number;

@@ -44,7 +44,9 @@ describe('one syscall denied', () => {
     // the person chose it: a denial, not a probe, even when the errno is ENOSYS
     expect(r.report.probes).toEqual([]);
     // streamed while it ran
-    expect(r.stderr).toMatch(new RegExp(`denied syscall uname → ${errno} by .*deny-probe`));
+    expect(r.stderr).toMatch(new RegExp(`denied syscall uname → ${errno} by .*deny-probe \\(pid \\d+\\)\\n`));
+    // a person denied it: the report says so (a call never made while learning would say that)
+    expect(r.report.denials[0]!.why).toBe('decided');
 
     const strict = await enforce(l.snapshot, argv, { dir: work.dir, extra: ['--strict'] });
     expect(strict.stdout).toBe(`uname errno=${errno}\n`);
@@ -135,6 +137,9 @@ describe('--learn-denials: the loop goes round again', () => {
     const first = await enforce(l.snapshot, argv, { dir: work.dir, extra: ['--learn-denials', l.snapshot] });
     expect(first.stdout).toBe('open errno=ENOENT\npersonality errno=EPERM\n');
     expect(denialList(first.report)).toEqual([`path read ${other} ENOENT`, 'syscall personality EPERM']);
+    // a gap in the learning run, not a decision: said, with what the call is and its risk
+    expect(first.report.denials.find((d) => d.kind === 'syscall')!.why).toBe('unseen');
+    expect(first.stderr).toMatch(/denied syscall personality → EPERM by .* — never made while learning \((low|medium|high|critical) risk: [^)]+\)/);
     expect(first.stderr).toMatch(/added 2 denial\(s\) to .* as items to decide/);
 
     // they are undecided items now: whittle show lists them, the next run still denies them
