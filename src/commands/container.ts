@@ -27,7 +27,7 @@ import { waitForSession } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { defaultSnapshotPath, EXIT, recordHeadless, type LearnOptions } from './learn.js';
 import { red, say, warn } from './output.js';
-import { checkEnforceable, type RunOptions, type RunResult } from './run.js';
+import { checkEnforceable, whyRefused, type RunOptions, type RunResult } from './run.js';
 
 function requireRoot(what: string): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
@@ -201,7 +201,10 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
   const probes = new Map<string, Probe>();
   const rt = prep.runtime;
   const who = (first: Denial['first']) => (first.exe === '/' ? { ...first, exe: `${rt.runtime} (the runtime itself, before the container's program ran)` } : first);
-  const note = (key: string, d: Denial) => {
+  const why = whyRefused(policy);
+  const note = (key: string, d0: Denial) => {
+    const w = d0.kind === 'syscall' && !d0.name.startsWith('syscall#') ? why(d0.name) : undefined;
+    const d: Denial = w ? { ...d0, why: w } : d0;
     const prev = denials.get(key);
     if (prev) {
       prev.count = Math.max(prev.count, d.count);

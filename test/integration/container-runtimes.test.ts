@@ -124,7 +124,8 @@ describe.each(['runc', 'crun', 'podman'] as const)('%s: learn, accept, launch fo
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep.denials.map((d: { kind: string; name: string; errno: string }) => `${d.kind} ${d.name} ${d.errno}`)).toEqual(['syscall listen EPERM']);
     expect(rep.denials[0].first.exe).toMatch(/python3/);
-    expect(r.stderr).toMatch(/denied syscall listen → EPERM by \S*python3/);
+    expect(rep.denials[0].why).toBe('decided');
+    expect(r.stderr).toMatch(/denied syscall listen → EPERM by \S*python3\S* \(pid \d+\)\n/);
 
     // verify runs the container the snapshot was learned from, through the same runtime
     const v = await runWhittle(['verify', denied], { env: storageEnv });
