@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--auto <verdict>', 'accept or deny every undecided item').choices(['accept', 'deny']))
     .option(
       '--glob <pattern>',
-      'widen the undecided paths PATTERN matches to it, before --auto (* one component, ** any depth; repeatable): names a program makes up each run, such as /tmp/cc*.s',
+      'widen the paths PATTERN matches (undecided, or accepted as they were) to it, before --auto (* one component, ** any depth; repeatable): names a program makes up each run, such as /tmp/cc*.s',
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .action(async (file: string, opts) => {

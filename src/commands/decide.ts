@@ -23,7 +23,7 @@ export async function decideCommand(file: string, o: { auto?: string; glob?: str
   for (const pattern of globs) {
     const { state: next, widened } = widen(state, pattern);
     state = next;
-    said.push(`whittle: widened ${widened} undecided path item(s) to ${pattern}\n`);
+    said.push(`whittle: widened ${widened} path item(s) to ${pattern}\n`);
   }
   const undecided = tally(state).undecided;
   if (o.auto) state = decide(state, { type: 'auto', verdict: o.auto });
@@ -37,16 +37,22 @@ export async function decideCommand(file: string, o: { auto?: string; glob?: str
 }
 
 /**
- * Widen the undecided paths a pattern matches to it: one glob decision per access kind, as the
- * TUI's g does (it covers the others). Sensitive paths are never widened over from a script.
+ * Widen the paths a pattern matches to it — undecided ones, and ones accepted as they were (a
+ * script that already ran --auto accept): one glob decision per access kind, as the TUI's g
+ * does (it covers the others). Denied paths keep their denial. Sensitive paths are never
+ * widened over from a script.
  */
 function widen(state: ReviewState, pattern: string): { state: ReviewState; widened: number } {
   if (!pattern.startsWith('/')) throw new InputError(`--glob ${pattern}: a pattern is an absolute path (with * and ** as wildcards)`);
   const rules = globRules(state.decisions);
-  const matched = state.items.filter((i): i is PathQueueItem => i.kind === 'path' && !effectiveDecision(state.decisions, i, rules) && globMatches(pattern, i.path));
+  const matched = state.items.filter((i): i is PathQueueItem => {
+    if (i.kind !== 'path' || !globMatches(pattern, i.path)) return false;
+    const d = effectiveDecision(state.decisions, i, rules);
+    return !d || (d.action === 'accept' && state.decisions[i.key] === d);
+  });
   if (!matched.length) {
     throw new InputError(
-      `--glob ${pattern} matches no undecided path of the snapshot: nothing would be widened`,
+      `--glob ${pattern} matches no undecided or accepted path of the snapshot: nothing would be widened`,
       'whittle show SNAPSHOT lists the recorded paths; * stands for one path component (or part of one), ** for any depth',
     );
   }

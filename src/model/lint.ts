@@ -3,7 +3,7 @@
  * Driven by the knowledge tables (design.md, "Knowledge as data") and the errno policy. Pure: the
  * Docker baseline (profiles/baselines/docker-default.json) is handed in by the caller.
  */
-import { isGlob } from './glob.js';
+import { generatedWidenings, globMatches, isGlob } from './glob.js';
 import type { Policy } from './policy.js';
 import { capabilityByName } from './knowledge/capabilities.js';
 import { familyByName } from './knowledge/families.js';
@@ -58,6 +58,7 @@ export const lintRules: Readonly<Record<string, string>> = {
   'broad-allowlist': "the syscall allow set is about as wide as Docker's default, or wider",
   'docker-baseline': "how the syscall allow set compares with Docker's default (numbers)",
   'undecided-accepted': 'undecided items were accepted without a decision',
+  'made-up-name': 'a path created under a name made up each run (mktemp) allowed only as it was: the next run is denied',
 };
 
 const ESSENTIAL: ReadonlyArray<{ name: string; why: string }> = [
@@ -198,6 +199,25 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
     }
     if (!worst) continue;
     add(worst.sev, 'sensitive-path', r.pattern, `${hits.join(',')} allowed, ${worst.risk} risk${worst.prefix !== r.pattern ? ` (under ${worst.prefix})` : ''}: ${worst.reason}`);
+  }
+
+  // ── names made up each run, allowed only as they were ──
+  const globs = policy.paths.filter((r) => r.action === 'allow' && isGlob(r.pattern));
+  const made: string[] = []; // said once, for the outermost (a mktemp directory, not each file in it)
+  for (const r of [...policy.paths].sort((a, b) => a.pattern.length - b.pattern.length)) {
+    if (r.action !== 'allow' || isGlob(r.pattern) || !r.access.includes('create')) continue;
+    if (globs.some((g) => globMatches(g.pattern, r.pattern))) continue;
+    if (made.some((m) => r.pattern.startsWith(m + '/'))) continue;
+    const below = policy.paths.some((o) => o.pattern.startsWith(r.pattern + '/'));
+    const pattern = generatedWidenings(r.pattern, below, true)[0];
+    if (!pattern) continue;
+    made.push(r.pattern);
+    add(
+      'warning',
+      'made-up-name',
+      r.pattern,
+      `created with a name that looks made up each run (mktemp, a temp file): allowed only as it was, so the next run's new name is denied; widen it to ${pattern} (g in whittle review, or whittle decide SNAPSHOT --glob '${pattern}')`,
+    );
   }
 
   // ── mounts and namespaces ──

@@ -26,22 +26,28 @@ afterAll(() => work?.cleanup());
 const decisionsOf = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as { decisions: Record<string, { action: string; pattern?: string; access?: string }> }).decisions;
 
 describe('whittle decide --glob', () => {
-  it("widens mktemp's names so the next run, with new names, is clean", async () => {
+  it("lint names mktemp's directory accepted as it was; widened (after --auto accept), the next run, with a new name, is clean", async () => {
     const l = await learn(argv, { dir: work.dir, name: 'mktemp', env: fixedEnv });
     expect(l.code).toBe(0);
-    // accepted as recorded, the next run's new directory is denied
-    const plain = path.join(work.dir, 'plain.json');
-    await runWhittle(['run', '--profile', l.snapshot, '--undecided', 'accept', '--report', plain, '--', ...argv]);
-    expect(JSON.parse(readFileSync(plain, 'utf8')).denialCount).toBeGreaterThan(0);
+    expect((await runWhittle(['decide', l.snapshot, '--auto', 'accept'])).code).toBe(0);
+    const tree = `${work.dir}/wk.*/**`;
+    // accepted as recorded: lint says what will happen and which pattern to use
+    const lint = await runWhittle(['lint', l.snapshot]);
+    const made = lint.stdout.split('\n').filter((x) => x.includes('made-up-name'));
+    expect(made, lint.stdout).toHaveLength(1);
+    expect(made[0]).toMatch(new RegExp(`^warning made-up-name ${work.dir}/wk\\.\\w{6}: .*the next run's new name is denied; widen it to ${tree.replace(/[.*]/g, '\\$&')}`));
+    // and it is so: the next run's new directory is denied
+    const plain = await enforce(l.snapshot, argv, { dir: work.dir });
+    expect(plain.report.denialCount).toBeGreaterThan(0);
 
-    const d = await runWhittle(['decide', l.snapshot, '--glob', `${work.dir}/wk.*/**`, '--glob', `${work.dir}/wk.*`, '--auto', 'accept']);
+    const d = await runWhittle(['decide', l.snapshot, '--glob', tree, '--glob', `${work.dir}/wk.*`]);
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stderr).toMatch(new RegExp(`widened [1-9]\\d* undecided path item\\(s\\) to ${work.dir}/wk\\.\\*/\\*\\*`));
-    expect(d.stderr).toMatch(/0 undecided/);
+    expect(d.stderr).toMatch(new RegExp(`widened [1-9]\\d* path item\\(s\\) to ${work.dir}/wk\\.\\*/\\*\\*`));
     const globs = Object.values(decisionsOf(l.snapshot)).filter((x) => x.action === 'glob');
     // one decision per access kind, as the review queue's g makes
     expect(new Set(globs.map((g) => `${g.pattern} ${g.access}`)).size).toBe(globs.length);
-    expect(globs.map((g) => g.access)).toEqual(expect.arrayContaining(['write', 'read']));
+    expect(globs.map((g) => g.access)).toEqual(expect.arrayContaining(['write', 'read', 'create']));
+    expect((await runWhittle(['lint', l.snapshot])).stdout).not.toContain('made-up-name');
 
     const r = await enforce(l.snapshot, argv, { dir: work.dir });
     expect(r.stdout).toBe('hi\n');
@@ -54,7 +60,7 @@ describe('whittle decide --glob', () => {
     const before = readFileSync(l.snapshot, 'utf8');
     const none = await runWhittle(['decide', l.snapshot, '--glob', `${work.dir}/wk.*/**`, '--glob', '/srv/nothing/*', '--auto', 'accept']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/--glob \/srv\/nothing\/\* matches no undecided path of the snapshot: nothing would be widened/);
+    expect(none.stderr).toMatch(/--glob \/srv\/nothing\/\* matches no undecided or accepted path of the snapshot: nothing would be widened/);
     const sensitive = await runWhittle(['decide', l.snapshot, '--glob', '/proc/**']);
     expect(sensitive.code).toBe(2);
     expect(sensitive.stderr).toMatch(/--glob \/proc\/\*\*: .*would also cover .*sysrq-trigger/);

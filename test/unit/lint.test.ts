@@ -111,6 +111,13 @@ const cases: Case[] = [
   { name: 'AF_VSOCK allowed', change: (p) => p.network.allow.push('AF_VSOCK'), rule: 'risky-family', item: 'AF_VSOCK', severity: 'warning' },
   // ABI
   { name: 'the i386 ABI allowed', change: (p) => p.arch.abis.push('x86'), rule: 'i386-abi', item: 'x86', severity: 'warning', says: /int 0x80/ },
+  // names made up each run
+  { name: "gcc's temp file created and allowed as it was", change: path('/tmp/ccAbCdEf.s', 'create', 'write', 'read'), rule: 'made-up-name', item: '/tmp/ccAbCdEf.s', severity: 'warning', says: /widen it to \/tmp\/cc\*\.s \(g in whittle review, or whittle decide SNAPSHOT --glob '\/tmp\/cc\*\.s'\)/ },
+  {
+    name: 'a mktemp directory with files in it: said once, for the directory',
+    change: (p) => { path('/tmp/app/wk.Xy12Ab', 'create')(p); path('/tmp/app/wk.Xy12Ab/out.txt', 'create', 'write')(p); },
+    rule: 'made-up-name', item: '/tmp/app/wk.Xy12Ab', severity: 'warning', says: /widen it to \/tmp\/app\/wk\.\*\/\*\*/,
+  },
   // undecided
   { name: 'undecided items accepted', change: (p) => (p.undecided = { count: 7, treatedAs: 'accept' }), rule: 'undecided-accepted', item: 'policy', severity: 'warning', says: /^7 undecided/ },
 ];
@@ -127,6 +134,12 @@ describe('each rule fires on a policy that has the problem, and not on the clean
     expect(hit[0]!.message).not.toMatch(/\n/);
   });
 
+  it('a made-up directory is named once, not again for each file made in it', () => {
+    const p = clean();
+    for (const f of ['', '/a.txt', '/sub', '/sub/b.txt']) path(`/tmp/app/wk.Xy12Ab${f}`, 'create', 'write')(p);
+    expect(lint(p).filter((f) => f.rule === 'made-up-name').map((f) => f.item)).toEqual(['/tmp/app/wk.Xy12Ab']);
+  });
+
   it('every rule in the table is exercised above (plus the two Docker ones below)', () => {
     const exercised = new Set([...cases.map((c) => c.rule), 'broad-allowlist', 'docker-baseline']);
     expect(Object.keys(lintRules).filter((r) => !exercised.has(r))).toEqual([]);
@@ -141,6 +154,9 @@ describe('what does not fire', () => {
     ['reading a path only writing of which is sensitive', path('/proc/sys/kernel/core_pattern', 'read')],
     ['a read glob over a tree whose sensitive parts are write-only', path('/usr/lib/**', 'read')],
     ['a write glob over a harmless tree', path('/tmp/app/**', 'write', 'create')],
+    ['a made-up name already covered by a glob', (p) => { path('/tmp/cc*.s', 'create', 'write')(p); path('/tmp/ccAbCdEf.s', 'create', 'write')(p); }],
+    ['a made-up-looking name only read (a file that stays)', path('/var/cache/app/0123abcd4567ef89.json', 'read')],
+    ['a created file with a version in its name', path('/tmp/app/libfoo.so.6', 'create', 'write')],
     ['a tmpfs mount on a scratch directory', (p) => p.mounts.push({ op: 'mount', source: 'none', target: '/tmp/x', fstype: 'tmpfs', flags: '' })],
     ['an i386-only probe syscall left out of an x86_64-only policy', (p) => { p.syscalls.enosys = p.syscalls.enosys.filter((n) => n !== 'futex_time64'); }],
     ['a probe syscall newer than the horizon (answered ENOSYS by the errno policy)', (p) => { p.horizon.syscall = 440; p.syscalls.enosys = p.syscalls.enosys.filter((n) => n !== 'futex_waitv'); }],
