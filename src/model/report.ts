@@ -49,7 +49,8 @@ export interface RunReport {
   landlockAbi: number;
   pathDenialsVisible: boolean;
   pathDenialsWhy?: string;
-  lost: { total: number; counters: Record<string, number> };
+  /** What the tracer could not see or pass on, counted; explain says what each counter is. */
+  lost: { total: number; counters: Record<string, number>; explain?: Record<string, string> };
   warnings: string[];
   /** What the launcher enforced more widely than accepted (globs, /proc/self, …). */
   notEnforced: string[];
@@ -92,7 +93,8 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
       }
       return null;
     case 'path':
-      if (it.syscall && o.refused?.(it.syscall)) return null;
+      // (an operation through io_uring, "io_uring:openat", is no syscall the filter could refuse)
+      if (it.syscall && !it.syscall.startsWith('io_uring:') && o.refused?.(it.syscall)) return null;
       if (it.result === 'EACCES' || it.result === 'EPERM' || (it.result === 'ENOENT' && o.hidden?.(it.path)))
         return { denial: { kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it), ...(it.result === 'ENOENT' ? { hidden: true } : {}) } };
       return null;
@@ -140,6 +142,14 @@ export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Den
     (d.kind === 'path' && filtered.has(`${d.name}\0${d.errno}`)) ||
     (d.kind === 'capability' && isDacCapability(d.name) && partOfPath(d));
   return { denials: denials.filter((d) => !dup(d)), probes };
+}
+
+/** The non-zero loss counters of a run, for one line: "denialProbe 2, ioUringUnrecorded 1". */
+export function describeLost(lost: RunReport['lost']): string {
+  return Object.entries(lost.counters)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 }
 
 /** One line per denial, for the terminal. */

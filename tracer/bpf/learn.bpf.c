@@ -96,6 +96,22 @@ struct {
 	__type(value, __u8);
 } dirs_known SEC(".maps");
 
+/* io_uring operations of the session, per opcode (they are not syscalls: counted here). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WH_URING_OPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} uring_ops SEC(".maps");
+
+/* io_uring opens whose result is still to come (request address → 1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} uring_pending SEC(".maps");
+
 /* Address ranges of the functions in enum wh_capfn (from kallsyms, set before load). */
 const volatile __u64 fn_start[WH_FN_COUNT] = {};
 const volatile __u64 fn_end[WH_FN_COUNT] = {};
@@ -329,6 +345,7 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	r->nr = inf->nr;
 	r->ret = ret;
 	r->has_ret = has_ret;
+	r->ureq = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = inf->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
 	__u32 off = 0;
@@ -493,6 +510,85 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	return 0;
 }
 
+/* An open through io_uring, as a CALL record of openat(dfd, path, flags, mode) whose result
+ * comes at completion. The kernel has copied the path already (prep ran before this event). */
+static __always_inline void send_uring_open(struct io_kiocb *req) {
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) return;
+	struct io_open *o = (struct io_open *)&req->cmd;
+	struct filename *fn = BPF_CORE_READ(o, filename);
+	const char *name = fn ? BPF_CORE_READ(fn, name) : NULL;
+	int dfd = BPF_CORE_READ(o, dfd);
+	struct wh_rec_call *r = &s->call.rec;
+	r->abi = 0;
+	r->nr = 257; /* openat */
+	r->ret = 0;
+	r->has_ret = 0;
+	r->ureq = (__u64)req;
+	r->buflen = 0;
+	r->args[0] = (__u64)(__s64)dfd;
+	r->args[1] = 0;
+	r->args[2] = BPF_CORE_READ(o, how.flags);
+	r->args[3] = BPF_CORE_READ(o, how.mode);
+	r->args[4] = 0;
+	r->args[5] = 0;
+	for (int k = 0; k < WH_NSTR; k++) r->len[k] = 0xffff, r->dirkey[k] = 0;
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	long n = name ? bpf_probe_read_kernel_str(s->call.data, WH_STR_MAX, name) : -1;
+	__u32 off = 0;
+	if (n > 0) {
+		r->len[0] = (__u16)(n - 1);
+		if (s->call.data[0] != '/') r->dirkey[0] = base_dir(dfd);
+		off = (__u32)n;
+	} else {
+		count_lost(WH_LOST_STRING);
+	}
+	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
+	fill_hdr(&r->h, WH_REC_CALL, size);
+	if (size > sizeof(struct call_scratch)) return;
+	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) {
+		count_lost(WH_LOST_RINGBUF);
+		return;
+	}
+	__u64 key = (__u64)req;
+	__u8 one = 1;
+	bpf_map_update_elem(&uring_pending, &key, &one, BPF_ANY);
+}
+
+/* Every io_uring operation of the session, counted by opcode where it is submitted (after the
+ * kernel read it from the ring: also for a submission thread, which is the workload's own). */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(on_uring_submit, struct io_kiocb *req) {
+	if (!in_session()) return 0;
+	__u32 op = BPF_CORE_READ(req, opcode);
+	__u32 slot = op < WH_URING_OPS ? op : WH_URING_OPS - 1;
+	__u64 *c = bpf_map_lookup_elem(&uring_ops, &slot);
+	if (c) (*c)++;
+	if (record_calls && (op == WH_URING_OPENAT || op == WH_URING_OPENAT2)) send_uring_open(req);
+	return 0;
+}
+
+/* The result of an io_uring open sent above. */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(on_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe) {
+	__u64 key = (__u64)req;
+	if (!bpf_map_lookup_elem(&uring_pending, &key)) return 0;
+	bpf_map_delete_elem(&uring_pending, &key);
+	struct wh_rec_call *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+	if (!r) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	__builtin_memset(r, 0, sizeof *r);
+	fill_hdr(&r->h, WH_REC_RET, sizeof *r);
+	r->ureq = key;
+	r->ret = BPF_CORE_READ(cqe, res);
+	r->has_ret = 1;
+	bpf_ringbuf_submit(r, wake_flag());
+	return 0;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
 	if (!in_session()) return 0;
@@ -522,6 +618,7 @@ static __always_inline void send_exec(struct task_struct *t, struct linux_binprm
 	r->nr = abi == 1 ? 11 : 59; /* execve on i386 / x86_64 */
 	r->ret = 0;
 	r->has_ret = 1;
+	r->ureq = 0;
 	r->buflen = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = 0;
 	for (int k = 0; k < WH_NSTR; k++) r->len[k] = 0, r->dirkey[k] = 0;

@@ -129,6 +129,11 @@ struct item *agg_syscall(enum abi a, int nr, uint64_t n, const struct origin *o)
 	return it;
 }
 
+uint64_t agg_syscall_count(enum abi a, int nr) {
+	if (a >= ABI_COUNT || nr < 0 || nr >= ABI_MAX_NR || !syscall_items[a][nr]) return 0;
+	return syscall_items[a][nr]->count;
+}
+
 struct item *agg_syscall_layer(enum abi a, int nr, const char *layer, uint64_t n, const struct origin *o) {
 	if (!layer) return agg_syscall(a, nr, n, o);
 	bool fresh;

@@ -34,6 +34,8 @@ uint64_t agg_item_count(void);
 
 /* Each returns the item; the first call for a key emits its "item" event. n is added to the count. */
 struct item *agg_syscall(enum abi a, int nr, uint64_t n, const struct origin *o);
+/* How many times a syscall was counted so far (0: never seen). */
+uint64_t agg_syscall_count(enum abi a, int nr);
 /* A syscall made by another layer than the workload's own (layer "runtime": a container
  * runtime after it installed the container's filter, before the container's program runs);
  * NULL is agg_syscall(). Counted apart from the workload's own calls of the same number. */

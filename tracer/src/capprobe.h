@@ -21,6 +21,8 @@ const char *denial_probe_start(struct session *s, const struct learn_opts *o);
 void denial_probe_set_pre_exec(pid_t pid);
 void denial_probe_poll(void);
 uint64_t denial_probe_lost(void);
+/* io_uring operations carrying a path or address that the probe does not follow (all but opens). */
+uint64_t denial_probe_uring_unrecorded(void);
 void denial_probe_stop(void);
 
 /* Container sessions (whittle-tracer container): the session's cgroup also holds the runtime.

@@ -584,6 +584,9 @@ static void report_lost(bool force) {
 		{"auditSocketDrops", audit_socket_drops(), "seccomp denial records the kernel could not queue to whittle's socket"},
 		{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
 		{"denialProbe", denial_probe_lost(), "path or capability denials the in-kernel probe could not pass on"},
+		{"ioUringUnrecorded", denial_probe_uring_unrecorded(),
+		 "operations submitted through io_uring whose paths or addresses are not followed (statx, unlinkat, connect, …; opens "
+		 "are): a denial among them is not reported"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
 }

@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ static uint64_t *percpu_buf;
 static struct intmap exe_of_pid;   /* tgid → malloc'd exe path */
 static struct intmap dir_paths;    /* dirkey → malloc'd directory path */
 static struct intmap pending_exec; /* tid → struct pending */
+static struct intmap pending_uring; /* io_uring request → struct pending (an open awaiting its result) */
+static bool uring_seen = true;     /* the kernel has the io_uring tracepoints, and they are attached */
 static struct intmap seen_slots;   /* slot index → struct item * */
 static uint64_t cap_lost_local;
 static bool capture_calls;
@@ -151,7 +154,7 @@ static void build_call(const struct wh_rec_call *r, size_t size, struct pending 
 	c->tid = (pid_t)r->h.tid;
 	c->abi = r->abi < ABI_COUNT ? (enum abi)r->abi : ABI_X86_64;
 	c->nr = r->nr;
-	c->name = syscall_name(c->abi, c->nr);
+	c->name = r->ureq ? "io_uring:openat" : syscall_name(c->abi, c->nr);
 	c->has_ret = r->has_ret;
 	c->ret = r->ret;
 	memcpy(c->args, r->args, sizeof c->args);
@@ -229,7 +232,10 @@ static int on_record(void *ctx, void *data, size_t size) {
 		const struct wh_rec_call *r = data;
 		struct pending *p = xmalloc(sizeof *p);
 		build_call(r, size, p);
-		if (!r->has_ret) {
+		if (r->ureq) {
+			/* an open through io_uring: the result comes at its completion */
+			free_pending(intmap_put(&pending_uring, r->ureq, p));
+		} else if (!r->has_ret) {
 			/* exec: the result comes in a RET record */
 			free_pending(intmap_put(&pending_exec, (uint64_t)r->h.tid, p));
 		} else {
@@ -240,8 +246,8 @@ static int on_record(void *ctx, void *data, size_t size) {
 	}
 	case WH_REC_RET: {
 		const struct wh_rec_call *r = data;
-		struct pending *p = intmap_del(&pending_exec, (uint64_t)r->h.tid);
-		if (!p) {
+		struct pending *p = r->ureq ? intmap_del(&pending_uring, r->ureq) : intmap_del(&pending_exec, (uint64_t)r->h.tid);
+		if (!p && !r->ureq) {
 			/* a thread's exec: the caller's tid became the leader's */
 			size_t i = 0;
 			uint64_t k;
@@ -349,14 +355,62 @@ static void cap_counts(void) {
 	}
 }
 
+/* io_uring operations of the session per opcode (kernel counters). */
+static uint64_t uring_count(uint32_t op) {
+	if (!skel || !uring_seen || bpf_map_lookup_elem(bpf_map__fd(skel->maps.uring_ops), &op, percpu_buf) < 0) return 0;
+	uint64_t total = 0;
+	for (int c = 0; c < ncpus; c++) total += percpu_buf[c];
+	return total;
+}
+
+/* The io_uring operations whose paths or addresses are not recorded (every one that carries
+ * some, but the opens the recorder follows); with names, into b when given. */
+static uint64_t uring_unrecorded(struct sbuf *b) {
+	uint64_t n = 0;
+	for (uint32_t op = 0; op < WH_URING_OPS; op++) {
+		if (!uring_op_carries(op)) continue;
+		if (capture_calls && (op == WH_URING_OPENAT || op == WH_URING_OPENAT2)) continue;
+		uint64_t c = uring_count(op);
+		if (!c) continue;
+		n += c;
+		if (b) sbuf_printf(b, "%s%s %" PRIu64, b->len ? ", " : "", uring_op_name(op), c);
+	}
+	return n;
+}
+
 static void report_lost(bool force) {
 	struct lost_counter c[] = {
 		{"ringBuffer", kernel_lost(WH_LOST_RINGBUF), "records that did not fit in the kernel ring buffer"},
 		{"inflightTable", kernel_lost(WH_LOST_INFLIGHT), "calls whose arguments could not be held until they returned"},
 		{"unreadableStrings", kernel_lost(WH_LOST_STRING), "path strings that could not be read from the caller's memory"},
 		{"deepDirectories", kernel_lost(WH_LOST_DIRDEPTH), "directories deeper than the in-kernel walk (their paths start with /…)"},
+		{"ioUringUnrecorded", uring_unrecorded(NULL),
+		 "operations submitted through io_uring (not syscalls) whose paths or socket addresses are not recorded: statx, unlinkat, "
+		 "connect, … (opens are)"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
+}
+
+/* At the end: the io_uring operations, named, when some were not recorded. */
+static void report_uring(void) {
+	struct sbuf b;
+	sbuf_init(&b);
+	if (uring_unrecorded(&b))
+		warnx("the workload submitted operations through io_uring whose paths or addresses whittle does not record (%s): "
+		      "review what they reach by hand, or keep io_uring_setup denied",
+		      sbuf_cstr(&b));
+	sbuf_free(&b);
+}
+
+/* Results that never came (a request cancelled, or its completion not posted): unknown. */
+static void flush_pending_uring(void) {
+	size_t i = 0;
+	uint64_t k;
+	void *v;
+	while (intmap_next(&pending_uring, &i, &k, &v)) {
+		classify_call(&((struct pending *)v)->c);
+		free_pending(intmap_del(&pending_uring, k));
+	}
 }
 
 static void on_ringbuf(int fd, uint32_t events, void *ctx) {
@@ -389,6 +443,24 @@ void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_d
 	for (size_t i = 0; i < n && i < 4; i++) strncpy(container_skip_comm[i], skip_comms[i], 15);
 }
 
+/* io_uring's tracepoints (Linux 5.5+, the submission one with its request since 5.18): where
+ * they are missing the programs on them stay unloaded, and what goes through a ring is not seen. */
+static bool uring_programs(struct learn_bpf *sk, bool want) {
+	bool have = want && libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) > 0 &&
+		    libbpf_find_vmlinux_btf_id("io_uring_complete", BPF_TRACE_RAW_TP) > 0;
+	if (!have) {
+		bpf_program__set_autoload(sk->progs.on_uring_submit, false);
+		bpf_program__set_autoload(sk->progs.on_uring_complete, false);
+	}
+	return have;
+}
+
+bool ebpf_uring_available(void) {
+	libbpf_set_print(libbpf_quiet);
+	return libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) > 0 &&
+	       libbpf_find_vmlinux_btf_id("io_uring_complete", BPF_TRACE_RAW_TP) > 0;
+}
+
 static const char *load(struct session *s, const struct learn_opts *o, bool only_caps) {
 	libbpf_set_print(libbpf_quiet);
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
@@ -418,6 +490,9 @@ static const char *load(struct session *s, const struct learn_opts *o, bool only
 	if (parts_off && strstr(parts_off, "caps")) bpf_program__set_autoload(skel->progs.on_cap_capable, false);
 	if (parts_off && strstr(parts_off, "calls")) skel->rodata->record_calls = 0;
 	if (parts_off && strstr(parts_off, "userspace")) drop_records = true;
+	uring_seen = uring_programs(skel, !only_caps);
+	if (!uring_seen && !only_caps)
+		warnx("this kernel has no io_uring tracepoints: what the workload does through io_uring (opening files, …) is not recorded");
 	if (only_caps) {
 		bpf_program__set_autoload(skel->progs.on_sys_exit, false);
 		bpf_program__set_autoload(skel->progs.on_fork, false);
@@ -525,11 +600,13 @@ int learn_ebpf(struct session *s, const struct learn_opts *o) {
 		classify_call(&((struct pending *)v)->c);
 		free_pending(v);
 	}
+	flush_pending_uring();
 	/* Every counted slot announced itself unless a first-sighting record was lost. */
 	sync_counts(kernel_lost(WH_LOST_RINGBUF) > 0);
 	cap_counts();
 	agg_flush_counts();
 	report_lost(true);
+	report_uring();
 	session_emit_exit(s);
 	debug_timing("exit sent");
 	ring_buffer__free(ringbuf);
@@ -562,6 +639,7 @@ const char *denial_probe_start(struct session *s, const struct learn_opts *o) {
 	const char *sim = o->simulate_missing ? o->simulate_missing : "";
 	if (strstr(sim, "ebpf")) return "eBPF is not available (simulated)";
 	denials_mode = true;
+	capture_calls = true; /* opens through io_uring are followed too */
 	return load(s, o, false);
 }
 
@@ -574,10 +652,18 @@ void denial_probe_poll(void) {
 	if (skel && container_syscall_denials) sync_counts(false);
 }
 
-uint64_t denial_probe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) + kernel_lost(WH_LOST_STRING) : 0; }
+/* The probe's last figures, kept when it stops: the session's final report comes after. */
+static uint64_t final_lost, final_uring;
+
+uint64_t denial_probe_lost(void) { return skel ? kernel_lost(WH_LOST_RINGBUF) + kernel_lost(WH_LOST_STRING) : final_lost; }
+
+uint64_t denial_probe_uring_unrecorded(void) { return skel ? uring_unrecorded(NULL) : final_uring; }
 
 void denial_probe_stop(void) {
 	if (ringbuf) ring_buffer__consume(ringbuf);
+	flush_pending_uring();
+	final_lost = denial_probe_lost();
+	final_uring = denial_probe_uring_unrecorded();
 	if (ringbuf) ring_buffer__free(ringbuf);
 	ringbuf = NULL;
 	if (skel) learn_bpf__destroy(skel);
@@ -613,6 +699,7 @@ void denial_probe_set_pre_exec(pid_t pid) { (void)pid; }
 void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_denials) { (void)skip_comms, (void)n, (void)syscall_denials; }
 void denial_probe_poll(void) {}
 uint64_t denial_probe_lost(void) { return 0; }
+uint64_t denial_probe_uring_unrecorded(void) { return 0; }
 void denial_probe_stop(void) {}
 
 #endif
@@ -624,6 +711,7 @@ const char *ebpf_selftest(double *ms) {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
 	struct learn_bpf *sk = learn_bpf__open();
 	if (!sk) return "opening the eBPF object failed";
+	uring_programs(sk, true);
 	int err = learn_bpf__load(sk);
 	static char why[256];
 	if (err) {

@@ -162,6 +162,9 @@ void learn_seccomp_emit_lost(uint64_t untracked, int64_t kernel_lost_start, bool
 		{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
 		{"notifyStale", notify_stale(), "argument-carrying calls whose caller vanished before its arguments were read"},
 		{"capProbe", capprobe_lost(), "capability checks the in-kernel probe could not pass on"},
+		{"ioUringUnseen", agg_syscall_count(ABI_X86_64, 426) + agg_syscall_count(ABI_X86, 426),
+		 "io_uring_enter calls: what they submitted (opening files, connecting sockets, …) is not seen by the seccomp "
+		 "recorder (not syscalls); learn with --mechanism ebpf to record it"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
 }

@@ -244,3 +244,36 @@ void umount_flags_str(struct sbuf *b, uint64_t flags) {
 	};
 	flags_str(b, flags, t, ARRAY_LEN(t));
 }
+
+/* io_uring opcodes (enum io_uring_op, Linux 6.18), and which carry a path (P) or a socket
+ * address or family (N): the arguments a syscall item would record. */
+static const struct {
+	const char *name;
+	char carries;
+} uring_ops[] = {
+	{"nop", 0},	    {"readv", 0},	  {"writev", 0},	 {"fsync", 0},		{"read_fixed", 0},
+	{"write_fixed", 0}, {"poll_add", 0},	  {"poll_remove", 0},	 {"sync_file_range", 0}, {"sendmsg", 'N'},
+	{"recvmsg", 0},	    {"timeout", 0},	  {"timeout_remove", 0}, {"accept", 0},		{"async_cancel", 0},
+	{"link_timeout", 0}, {"connect", 'N'},	  {"fallocate", 0},	 {"openat", 'P'},	{"close", 0},
+	{"files_update", 0}, {"statx", 'P'},	  {"read", 0},		 {"write", 0},		{"fadvise", 0},
+	{"madvise", 0},	    {"send", 0},	  {"recv", 0},		 {"openat2", 'P'},	{"epoll_ctl", 0},
+	{"splice", 0},	    {"provide_buffers", 0}, {"remove_buffers", 0}, {"tee", 0},		{"shutdown", 0},
+	{"renameat", 'P'},  {"unlinkat", 'P'},	  {"mkdirat", 'P'},	 {"symlinkat", 'P'},	{"linkat", 'P'},
+	{"msg_ring", 0},    {"fsetxattr", 0},	  {"setxattr", 'P'},	 {"fgetxattr", 0},	{"getxattr", 'P'},
+	{"socket", 'N'},    {"uring_cmd", 0},	  {"send_zc", 'N'},	 {"sendmsg_zc", 'N'},	{"read_multishot", 0},
+	{"waitid", 0},	    {"futex_wait", 0},	  {"futex_wake", 0},	 {"futex_waitv", 0},	{"fixed_fd_install", 0},
+	{"ftruncate", 0},   {"bind", 'N'},	  {"listen", 0},	 {"recv_zc", 0},	{"epoll_wait", 0},
+	{"readv_fixed", 0}, {"writev_fixed", 0},  {"pipe", 0},
+};
+
+const char *uring_op_name(uint32_t op) {
+	static char buf[16];
+	if (op < ARRAY_LEN(uring_ops)) return uring_ops[op].name;
+	snprintf(buf, sizeof buf, "op%u", op);
+	return buf;
+}
+
+int uring_op_carries(uint32_t op) {
+	/* an opcode newer than this table: it may carry anything, so it counts */
+	return op < ARRAY_LEN(uring_ops) ? uring_ops[op].carries != 0 : 1;
+}

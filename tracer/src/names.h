@@ -25,6 +25,9 @@ const char *errno_name(int err);            /* "ENOENT"; never NULL ("E123" for 
 const char *family_name(int af);            /* "AF_INET"; "AF_123" for unknown */
 const char *socktype_name(int type);        /* "SOCK_STREAM"; flags are masked off */
 const char *cap_name(int cap);              /* "CAP_SYS_ADMIN"; "CAP_123" for unknown */
+const char *uring_op_name(uint32_t op);     /* io_uring opcode: "openat", "statx"; "op123" for unknown */
+/* Does an io_uring operation carry a path or a socket address (what a syscall item would record)? */
+int uring_op_carries(uint32_t op);
 void mount_flags_str(struct sbuf *b, uint64_t flags);  /* "MS_RDONLY|MS_NOSUID" or "" */
 void ns_flags_str(struct sbuf *b, uint64_t flags);     /* "CLONE_NEWNS|CLONE_NEWNET" or "" */
 void umount_flags_str(struct sbuf *b, uint64_t flags); /* "MNT_DETACH" or "" */

@@ -302,6 +302,15 @@ int probe_main(int argc, char **argv) {
 	snprintf(c->detail, sizeof c->detail, c->ok ? "attached with the in-kernel recorder" : "unavailable: capabilities will be inferred from syscalls and marked 'inferred'");
 	c->fix = "needs the eBPF recorder (see above)";
 
+	c = add("io-uring", "what goes through io_uring seen in the kernel (io_uring:io_uring_submit_req, io_uring_complete)", "optional");
+#ifdef WHITTLE_HAVE_BPF
+	c->ok = checks[nchecks - 3].ok && ebpf_uring_available();
+#endif
+	snprintf(c->detail, sizeof c->detail,
+		 c->ok ? "files opened through a ring are recorded; its other operations are counted"
+		       : "unavailable: what a workload does through io_uring is not recorded (the seccomp recorder counts its io_uring_enter calls as unseen)");
+	c->fix = "a kernel 5.18+ with BTF, and the eBPF recorder (see above)";
+
 	c = add("cgroup2", "a cgroup v2 hierarchy for per-session process tracking", "learn");
 	char *mnt = cgroup2_mount();
 	if (mnt) {

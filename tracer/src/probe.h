@@ -4,6 +4,8 @@
 #ifndef WHITTLE_PROBE_H
 #define WHITTLE_PROBE_H
 
+#include <stdbool.h>
+
 int probe_main(int argc, char **argv);
 /* "ebpf" when the in-kernel recorder can be used here, else "seccomp". */
 const char *probe_best_mechanism(const char *simulate_missing);
@@ -12,5 +14,7 @@ int probe_landlock_abi(void);
 
 /* From learn_ebpf.c: load and attach every program, then unload. NULL when it worked. */
 const char *ebpf_selftest(double *ms);
+/* Does the kernel have the io_uring tracepoints the recorder follows rings with? */
+bool ebpf_uring_available(void);
 
 #endif

@@ -83,9 +83,16 @@ struct wh_rec_call {
 	wh_u16 buflen;
 	wh_u8 has_ret;
 	wh_u8 pad[5];
+	wh_u64 ureq;            /* an io_uring operation's request (0: a syscall); its RET carries the same */
 	char comm[16];
 	/* then: the strings back to back (each NUL-terminated), then buflen bytes of buf */
 };
+
+/* io_uring: operations per opcode are counted in the kernel (they are not syscalls); an open's
+ * path is sent as a CALL record of openat with ureq set, its result in a RET with the same. */
+#define WH_URING_OPS 64
+#define WH_URING_OPENAT 18
+#define WH_URING_OPENAT2 28
 
 struct wh_rec_dir {
 	struct wh_rec_hdr h;
