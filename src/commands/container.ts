@@ -289,7 +289,7 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
     denialCount: denialList.length,
     landlockAbi: 0,
     pathDenialsVisible: rec.enforceHello?.pathDenials ?? false,
-    lost: { total: rec.lost.total, counters: rec.lost.counters },
+    lost: { total: rec.lost.total, counters: rec.lost.counters, explain: rec.lost.explain },
     warnings,
     notEnforced: [`paths, mounts and addresses: ${rt.runtime} is given a seccomp profile (and the capabilities), which does not restrict them`],
     undecided: policy.undecided.count,

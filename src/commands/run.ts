@@ -11,7 +11,7 @@ import os from 'node:os';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { classifyItem, denialsAsObserved, denialsOf, describeDenial, isDacCapability, type Denial, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, describeLost, isDacCapability, type Denial, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import type { RecordingMeta } from '../store/record.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
@@ -193,7 +193,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     denialCount: denials.length,
     landlockAbi: rec.enforceHello?.landlockAbi ?? 0,
     pathDenialsVisible: rec.enforceHello?.pathDenials ?? false,
-    lost: { total: rec.lost.total, counters: rec.lost.counters },
+    lost: { total: rec.lost.total, counters: rec.lost.counters, explain: rec.lost.explain },
     warnings,
     notEnforced: enforcementGaps(policy),
     undecided: policy.undecided.count,
@@ -261,7 +261,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
     await snap.save();
     say(`added ${report.denials.length} denial(s) to ${o.learnDenials} as items to decide (whittle review)`);
   }
-  if (report.lost.total > 0) warn(`${report.lost.total} denial record(s) were lost: ${JSON.stringify(report.lost.counters)}`);
+  if (report.lost.total > 0) warn(`${report.lost.total} denial record(s) were lost or could not be seen (${describeLost(report.lost)}): a denial among them is not in this report`, 'whittle show REPORT explains each counter; the seccomp and audit ones usually mean a busy machine');
   if (reportError) {
     fail(reportError, 'the denials are listed above; run again with a writable --report path for the JSON');
     return EXIT.tracerFailure;

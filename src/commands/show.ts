@@ -131,7 +131,7 @@ export function renderRunReport(r: RunReport, file: string): string {
   out.push(`  verdict    ${r.denialCount === 0 ? 'clean: no denials' : `${r.denialCount} denial(s)`}${r.probes.length ? `; ${r.probes.length} probe(s) answered ENOSYS (not denials)` : ''}`);
   out.push(`  sandbox    ${r.landlockAbi > 0 ? `Landlock ABI ${r.landlockAbi}` : 'no Landlock'}; path denials ${r.pathDenialsVisible ? 'seen' : `NOT seen${r.pathDenialsWhy ? ` (${r.pathDenialsWhy})` : ''}`}`);
   if (r.undecided) out.push(`  undecided  ${r.undecided} item(s) had no decision and were denied`);
-  out.push(`  lost       ${r.lost.total === 0 ? '0' : `${r.lost.total}: ${Object.entries(r.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join('; ')}`}`);
+  out.push(`  lost       ${r.lost.total === 0 ? '0' : `${r.lost.total}: ${Object.entries(r.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}${r.lost.explain?.[k] ? ` (${r.lost.explain[k]})` : ''}`).join('; ')}`}`);
   out.push('');
   out.push(`denials (${r.denials.length})`);
   out.push(...top(r.denials, 200, (d) => `  ${describeDenial(d)}${d.count > 1 ? `  ${d.count}×` : ''}`));

@@ -6,7 +6,7 @@
  * container through the runtime it was learned with, unless told otherwise. Exit 0 clean, 1 not.
  */
 import { SnapshotFile } from '../store/snapshot.js';
-import { describeDenial } from '../model/report.js';
+import { describeDenial, describeLost } from '../model/report.js';
 import { enforcedRun } from './run.js';
 import { say } from './output.js';
 
@@ -21,6 +21,8 @@ export async function verifyCommand(file: string, o: { argv: string[]; undecided
   const problems: string[] = [];
   if (learned !== null && status !== learned) problems.push(`exit status ${status} under the policy, ${learned} when learned`);
   for (const d of report.denials) problems.push(`denied: ${describeDenial(d)}`);
+  // a denial that was never seen cannot be ruled out: no clean verdict then
+  if (report.lost.total > 0) problems.push(`${report.lost.total} denial record(s) were lost or could not be seen (${describeLost(report.lost)}): the run cannot be shown clean`);
   if (report.exit?.setupError) problems.push(`the sandbox could not be built: ${report.exit.setupError}`);
   if (report.exit?.execError) problems.push(`the command could not be executed in the sandbox (${report.exit.execError})`);
   if (problems.length === 0) {

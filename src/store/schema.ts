@@ -160,7 +160,7 @@ export const runReportSchema = z.object({
   landlockAbi: z.number().int(),
   pathDenialsVisible: z.boolean(),
   pathDenialsWhy: z.string().optional(),
-  lost: z.object({ total: z.number().int(), counters: z.record(z.string(), z.number().int()) }),
+  lost: z.object({ total: z.number().int(), counters: z.record(z.string(), z.number().int()), explain: z.record(z.string(), z.string()).optional() }),
   warnings: z.array(z.string()),
   notEnforced: z.array(z.string()),
   undecided: z.number().int().nonnegative(),
