@@ -227,6 +227,10 @@ export function enforcementGaps(p: Policy): string[] {
     else if (r.action === 'deny' && viewEntries(p).some((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/')))
       out.push(`${r.pattern} is denied but lies inside ${viewEntries(p).find((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/'))!.path}, which the view binds: only Landlock refuses it (not stat)`);
   }
+  if (p.syscalls.allow.includes('io_uring_setup'))
+    out.push(
+      'io_uring_setup (accepted): what a ring does is not a syscall, so the seccomp filter does not see it — socket families and denied syscalls are not enforced for io_uring operations (paths are: the view and Landlock; capabilities: the bounding set)',
+    );
   return out;
 }
 

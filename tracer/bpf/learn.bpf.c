@@ -87,6 +87,10 @@ struct inflight {
 	__u64 args[6];
 	__s32 nr;
 	__u32 abi;
+	/* io_uring: the request (its result comes at completion), and for each string argument
+	 * the kernel's copy of it (struct filename's name) instead of a user pointer */
+	__u64 ureq;
+	__u64 kname[6];
 };
 
 struct {
@@ -330,7 +334,7 @@ __noinline __u64 base_dir(int dfd) {
 	return dir_key_and_emit((__u64)d, (__u64)vm);
 }
 
-/* Build and send a CALL record from the saved arguments. */
+/* Build and send a CALL record from the saved arguments; 1 when it was sent. */
 __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	__u32 zero = 0;
 	if (!inf) return 0;
@@ -345,7 +349,7 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	r->nr = inf->nr;
 	r->ret = ret;
 	r->has_ret = has_ret;
-	r->ureq = 0;
+	r->ureq = inf->ureq;
 	for (int i = 0; i < 6; i++) r->args[i] = inf->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
 	__u32 off = 0;
@@ -354,12 +358,12 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 		r->dirkey[k] = 0;
 		__u8 a = sp->str[k];
 		if (a >= 6) continue;
-		__u64 ptr = inf->args[a & 7];
-		bool argv0 = false;
+		__u64 ptr = inf->args[a & 7], kptr = inf->kname[a & 7];
 		if (off > CALL_STR_AREA - 1) break;
 		char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
-		long n = ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
-		(void)argv0;
+		long n = kptr ? bpf_probe_read_kernel_str(dst, WH_STR_MAX, (const void *)kptr)
+			      : ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
+		if (kptr) ptr = kptr;
 		if (k == 0 && sp->skip_empty && n <= 1) return 0; /* fstat()-like: an fd operation */
 		if (n <= 0) {
 			r->len[k] = 0xffff;
@@ -426,8 +430,11 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
 	fill_hdr(&r->h, WH_REC_CALL, size);
 	if (size > sizeof(struct call_scratch)) return 0;
-	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) count_lost(WH_LOST_RINGBUF);
-	return 0;
+	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	return 1;
 }
 
 /* The session's root process between fork and exec (set by user space): what the tracer's
@@ -510,54 +517,103 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	return 0;
 }
 
-/* An open through io_uring, as a CALL record of openat(dfd, path, flags, mode) whose result
- * comes at completion. The kernel has copied the path already (prep ran before this event). */
-static __always_inline void send_uring_open(struct io_kiocb *req) {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s) return;
-	struct io_open *o = (struct io_open *)&req->cmd;
-	struct filename *fn = BPF_CORE_READ(o, filename);
-	const char *name = fn ? BPF_CORE_READ(fn, name) : NULL;
-	int dfd = BPF_CORE_READ(o, dfd);
-	struct wh_rec_call *r = &s->call.rec;
-	r->abi = 0;
-	r->nr = 257; /* openat */
-	r->ret = 0;
-	r->has_ret = 0;
-	r->ureq = (__u64)req;
-	r->buflen = 0;
-	r->args[0] = (__u64)(__s64)dfd;
-	r->args[1] = 0;
-	r->args[2] = BPF_CORE_READ(o, how.flags);
-	r->args[3] = BPF_CORE_READ(o, how.mode);
-	r->args[4] = 0;
-	r->args[5] = 0;
-	for (int k = 0; k < WH_NSTR; k++) r->len[k] = 0xffff, r->dirkey[k] = 0;
-	bpf_get_current_comm(r->comm, sizeof r->comm);
-	long n = name ? bpf_probe_read_kernel_str(s->call.data, WH_STR_MAX, name) : -1;
-	__u32 off = 0;
-	if (n > 0) {
-		r->len[0] = (__u16)(n - 1);
-		if (s->call.data[0] != '/') r->dirkey[0] = base_dir(dfd);
-		off = (__u32)n;
-	} else {
-		count_lost(WH_LOST_STRING);
+/* The kernel's copy of a path an io_uring operation was given. */
+static __always_inline __u64 fname(struct filename *f) {
+	return f ? (__u64)BPF_CORE_READ(f, name) : 0;
+}
+
+/* An io_uring operation as the syscall that does the same (openat, statx, unlinkat, mkdirat,
+ * renameat2, linkat, symlinkat, socket, connect): its arguments, paths from the kernel's copy
+ * (prep ran before this event); 0 when the operation carries nothing a syscall item records. */
+static __always_inline int uring_as_call(struct io_kiocb *req, __u32 op, struct inflight *inf) {
+	void *cmd = &req->cmd;
+	switch (op) {
+	case 18: /* IORING_OP_OPENAT */
+	case 28: { /* IORING_OP_OPENAT2 */
+		struct io_open *o = cmd;
+		inf->nr = 257;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
+		inf->args[2] = BPF_CORE_READ(o, how.flags);
+		inf->args[3] = BPF_CORE_READ(o, how.mode);
+		return 1;
 	}
-	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
-	fill_hdr(&r->h, WH_REC_CALL, size);
-	if (size > sizeof(struct call_scratch)) return;
-	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) {
-		count_lost(WH_LOST_RINGBUF);
-		return;
+	case 21: { /* IORING_OP_STATX */
+		struct io_statx *o = cmd;
+		inf->nr = 332;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
+		inf->args[2] = BPF_CORE_READ(o, flags);
+		inf->args[3] = BPF_CORE_READ(o, mask);
+		return 1;
 	}
-	__u64 key = (__u64)req;
-	__u8 one = 1;
-	bpf_map_update_elem(&uring_pending, &key, &one, BPF_ANY);
+	case 36: { /* IORING_OP_UNLINKAT */
+		struct io_unlink *o = cmd;
+		inf->nr = 263;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
+		inf->args[2] = BPF_CORE_READ(o, flags);
+		return 1;
+	}
+	case 37: { /* IORING_OP_MKDIRAT */
+		struct io_mkdir *o = cmd;
+		inf->nr = 258;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
+		inf->args[2] = BPF_CORE_READ(o, mode);
+		return 1;
+	}
+	case 35: { /* IORING_OP_RENAMEAT */
+		struct io_rename *o = cmd;
+		inf->nr = 316;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));
+		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
+		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));
+		inf->args[4] = BPF_CORE_READ(o, flags);
+		return 1;
+	}
+	case 39: { /* IORING_OP_LINKAT */
+		struct io_link *o = cmd;
+		inf->nr = 265;
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);
+		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));
+		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
+		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));
+		inf->args[4] = BPF_CORE_READ(o, flags);
+		return 1;
+	}
+	case 38: { /* IORING_OP_SYMLINKAT: struct io_link, the target in oldpath */
+		struct io_link *o = cmd;
+		inf->nr = 266;
+		inf->kname[0] = fname(BPF_CORE_READ(o, oldpath));
+		inf->args[1] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
+		inf->kname[2] = fname(BPF_CORE_READ(o, newpath));
+		return 1;
+	}
+	case 45: { /* IORING_OP_SOCKET */
+		struct io_socket *o = cmd;
+		inf->nr = 41;
+		inf->args[0] = BPF_CORE_READ(o, domain);
+		inf->args[1] = BPF_CORE_READ(o, type);
+		inf->args[2] = BPF_CORE_READ(o, protocol);
+		return 1;
+	}
+	case 16: { /* IORING_OP_CONNECT: the address is still in the submitter's memory */
+		struct io_connect *o = cmd;
+		inf->nr = 42;
+		inf->args[0] = (__u64)-1;
+		inf->args[1] = (__u64)BPF_CORE_READ(o, addr);
+		inf->args[2] = BPF_CORE_READ(o, addr_len);
+		return 1;
+	}
+	}
+	return 0;
 }
 
 /* Every io_uring operation of the session, counted by opcode where it is submitted (after the
- * kernel read it from the ring: also for a submission thread, which is the workload's own). */
+ * kernel read it from the ring: also for a submission thread, which is the workload's own);
+ * those a syscall item would record are sent as that syscall, their result at completion. */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(on_uring_submit, struct io_kiocb *req) {
 	if (!in_session()) return 0;
@@ -565,11 +621,17 @@ int BPF_PROG(on_uring_submit, struct io_kiocb *req) {
 	__u32 slot = op < WH_URING_OPS ? op : WH_URING_OPS - 1;
 	__u64 *c = bpf_map_lookup_elem(&uring_ops, &slot);
 	if (c) (*c)++;
-	if (record_calls && (op == WH_URING_OPENAT || op == WH_URING_OPENAT2)) send_uring_open(req);
+	if (!record_calls) return 0;
+	struct inflight inf = {.abi = 0, .ureq = (__u64)req};
+	if (!uring_as_call(req, op, &inf)) return 0;
+	if (!send_call(&inf, 0, 0)) return 0;
+	__u64 key = (__u64)req;
+	__u8 one = 1;
+	bpf_map_update_elem(&uring_pending, &key, &one, BPF_ANY);
 	return 0;
 }
 
-/* The result of an io_uring open sent above. */
+/* The result of an io_uring operation sent above. */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(on_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe) {
 	__u64 key = (__u64)req;

@@ -585,8 +585,8 @@ static void report_lost(bool force) {
 		{"procConnector", proctree_lost(), "process-tree events the proc connector dropped"},
 		{"denialProbe", denial_probe_lost(), "path or capability denials the in-kernel probe could not pass on"},
 		{"ioUringUnrecorded", denial_probe_uring_unrecorded(),
-		 "operations submitted through io_uring whose paths or addresses are not followed (statx, unlinkat, connect, …; opens "
-		 "are): a denial among them is not reported"},
+		 "operations submitted through io_uring whose paths or addresses are not followed (bind, sendmsg, xattr calls, …): a "
+		 "denial among them is not reported"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
 }

@@ -147,6 +147,31 @@ static void on_cap(const struct wh_rec_cap *r) {
 
 /* ---- records ---- */
 
+/* The io_uring operations the recorder sends as the syscall that does the same (bpf/learn.bpf.c,
+ * uring_as_call), by opcode, and the name their items carry. */
+static const struct {
+	uint32_t op;
+	int nr;
+	const char *name;
+} uring_calls[] = {
+	{18, 257, "io_uring:openat"},	 {28, 257, "io_uring:openat2"},  {21, 332, "io_uring:statx"},
+	{36, 263, "io_uring:unlinkat"},	 {37, 258, "io_uring:mkdirat"},	 {35, 316, "io_uring:renameat"},
+	{39, 265, "io_uring:linkat"},	 {38, 266, "io_uring:symlinkat"}, {45, 41, "io_uring:socket"},
+	{16, 42, "io_uring:connect"},
+};
+
+static const char *uring_call_name(int nr) {
+	for (size_t i = 0; i < ARRAY_LEN(uring_calls); i++)
+		if (uring_calls[i].nr == nr) return uring_calls[i].name;
+	return "io_uring";
+}
+
+static bool uring_recorded(uint32_t op) {
+	for (size_t i = 0; i < ARRAY_LEN(uring_calls); i++)
+		if (uring_calls[i].op == op) return true;
+	return false;
+}
+
 static void build_call(const struct wh_rec_call *r, size_t size, struct pending *p) {
 	memset(p, 0, sizeof *p);
 	struct call *c = &p->c;
@@ -154,7 +179,7 @@ static void build_call(const struct wh_rec_call *r, size_t size, struct pending 
 	c->tid = (pid_t)r->h.tid;
 	c->abi = r->abi < ABI_COUNT ? (enum abi)r->abi : ABI_X86_64;
 	c->nr = r->nr;
-	c->name = r->ureq ? "io_uring:openat" : syscall_name(c->abi, c->nr);
+	c->name = r->ureq ? uring_call_name(c->nr) : syscall_name(c->abi, c->nr);
 	c->has_ret = r->has_ret;
 	c->ret = r->ret;
 	memcpy(c->args, r->args, sizeof c->args);
@@ -364,12 +389,12 @@ static uint64_t uring_count(uint32_t op) {
 }
 
 /* The io_uring operations whose paths or addresses are not recorded (every one that carries
- * some, but the opens the recorder follows); with names, into b when given. */
+ * some, but those the recorder sends as syscalls); with names, into b when given. */
 static uint64_t uring_unrecorded(struct sbuf *b) {
 	uint64_t n = 0;
 	for (uint32_t op = 0; op < WH_URING_OPS; op++) {
 		if (!uring_op_carries(op)) continue;
-		if (capture_calls && (op == WH_URING_OPENAT || op == WH_URING_OPENAT2)) continue;
+		if (capture_calls && uring_recorded(op)) continue;
 		uint64_t c = uring_count(op);
 		if (!c) continue;
 		n += c;
@@ -385,8 +410,8 @@ static void report_lost(bool force) {
 		{"unreadableStrings", kernel_lost(WH_LOST_STRING), "path strings that could not be read from the caller's memory"},
 		{"deepDirectories", kernel_lost(WH_LOST_DIRDEPTH), "directories deeper than the in-kernel walk (their paths start with /…)"},
 		{"ioUringUnrecorded", uring_unrecorded(NULL),
-		 "operations submitted through io_uring (not syscalls) whose paths or socket addresses are not recorded: statx, unlinkat, "
-		 "connect, … (opens are)"},
+		 "operations submitted through io_uring (not syscalls) whose paths or socket addresses are not recorded: bind, sendmsg, "
+		 "xattr calls, … (opens, stat, unlink, mkdir, rename, link, socket and connect are)"},
 	};
 	learn_emit_lost(c, ARRAY_LEN(c), force);
 }

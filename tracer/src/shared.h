@@ -88,11 +88,10 @@ struct wh_rec_call {
 	/* then: the strings back to back (each NUL-terminated), then buflen bytes of buf */
 };
 
-/* io_uring: operations per opcode are counted in the kernel (they are not syscalls); an open's
- * path is sent as a CALL record of openat with ureq set, its result in a RET with the same. */
+/* io_uring: operations per opcode are counted in the kernel (they are not syscalls); those that
+ * carry a path or an address are sent as CALL records of the syscall that does the same, with
+ * ureq set, and their result in a RET with the same ureq. */
 #define WH_URING_OPS 64
-#define WH_URING_OPENAT 18
-#define WH_URING_OPENAT2 28
 
 struct wh_rec_dir {
 	struct wh_rec_hdr h;
