@@ -522,6 +522,19 @@ static __always_inline __u64 fname(struct filename *f) {
 	return f ? (__u64)BPF_CORE_READ(f, name) : 0;
 }
 
+/* renameat2 and linkat: (olddfd, oldpath, newdfd, newpath, flags), from io_rename or io_link. */
+#define uring_two_paths(T, NR)                                                  \
+	({                                                                      \
+		T *o = cmd;                                                     \
+		inf->nr = NR;                                                   \
+		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);         \
+		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));               \
+		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);         \
+		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));               \
+		inf->args[4] = BPF_CORE_READ(o, flags);                         \
+		1;                                                              \
+	})
+
 /* An io_uring operation as the syscall that does the same (openat, statx, unlinkat, mkdirat,
  * renameat2, linkat, symlinkat, socket, connect): its arguments, paths from the kernel's copy
  * (prep ran before this event); 0 when the operation carries nothing a syscall item records. */
@@ -563,26 +576,10 @@ static __always_inline int uring_as_call(struct io_kiocb *req, __u32 op, struct 
 		inf->args[2] = BPF_CORE_READ(o, mode);
 		return 1;
 	}
-	case 35: { /* IORING_OP_RENAMEAT */
-		struct io_rename *o = cmd;
-		inf->nr = 316;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));
-		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
-		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));
-		inf->args[4] = BPF_CORE_READ(o, flags);
-		return 1;
-	}
-	case 39: { /* IORING_OP_LINKAT */
-		struct io_link *o = cmd;
-		inf->nr = 265;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));
-		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
-		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));
-		inf->args[4] = BPF_CORE_READ(o, flags);
-		return 1;
-	}
+	case 35: /* IORING_OP_RENAMEAT */
+		return uring_two_paths(struct io_rename, 316);
+	case 39: /* IORING_OP_LINKAT */
+		return uring_two_paths(struct io_link, 265);
 	case 38: { /* IORING_OP_SYMLINKAT: struct io_link, the target in oldpath */
 		struct io_link *o = cmd;
 		inf->nr = 266;
