@@ -87,10 +87,15 @@ struct inflight {
 	__u64 args[6];
 	__s32 nr;
 	__u32 abi;
-	/* io_uring: the request (its result comes at completion), and for each string argument
-	 * the kernel's copy of it (struct filename's name) instead of a user pointer */
-	__u64 ureq;
+};
+
+/* An io_uring operation as the x86_64 syscall that does the same: its arguments, and for each
+ * string argument the kernel's copy of it (struct filename's name), not a user pointer. */
+struct uring_call {
+	__u64 args[6];
 	__u64 kname[6];
+	__u64 req; /* the request: its result comes at completion */
+	__s32 nr;
 };
 
 struct {
@@ -334,6 +339,18 @@ __noinline __u64 base_dir(int dfd) {
 	return dir_key_and_emit((__u64)d, (__u64)vm);
 }
 
+/* Send the CALL record in the scratch area, with off bytes of strings and buffer after it. */
+static __always_inline int output_call(struct scratch *s, __u32 off) {
+	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
+	fill_hdr(&s->call.rec.h, WH_REC_CALL, size);
+	if (size > sizeof(struct call_scratch)) return 0;
+	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) {
+		count_lost(WH_LOST_RINGBUF);
+		return 0;
+	}
+	return 1;
+}
+
 /* Build and send a CALL record from the saved arguments; 1 when it was sent. */
 __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	__u32 zero = 0;
@@ -349,7 +366,7 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	r->nr = inf->nr;
 	r->ret = ret;
 	r->has_ret = has_ret;
-	r->ureq = inf->ureq;
+	r->ureq = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = inf->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
 	__u32 off = 0;
@@ -358,12 +375,10 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 		r->dirkey[k] = 0;
 		__u8 a = sp->str[k];
 		if (a >= 6) continue;
-		__u64 ptr = inf->args[a & 7], kptr = inf->kname[a & 7];
+		__u64 ptr = inf->args[a & 7];
 		if (off > CALL_STR_AREA - 1) break;
 		char *dst = &s->call.data[off & (CALL_STR_AREA - 1)];
-		long n = kptr ? bpf_probe_read_kernel_str(dst, WH_STR_MAX, (const void *)kptr)
-			      : ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
-		if (kptr) ptr = kptr;
+		long n = ptr ? bpf_probe_read_user_str(dst, WH_STR_MAX, (const void *)ptr) : -1;
 		if (k == 0 && sp->skip_empty && n <= 1) return 0; /* fstat()-like: an fd operation */
 		if (n <= 0) {
 			r->len[k] = 0xffff;
@@ -427,14 +442,7 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 			}
 		}
 	}
-	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
-	fill_hdr(&r->h, WH_REC_CALL, size);
-	if (size > sizeof(struct call_scratch)) return 0;
-	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) {
-		count_lost(WH_LOST_RINGBUF);
-		return 0;
-	}
-	return 1;
+	return output_call(s, off);
 }
 
 /* The session's root process between fork and exec (set by user space): what the tracer's
@@ -517,111 +525,111 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	return 0;
 }
 
-/* The kernel's copy of a path an io_uring operation was given. */
-static __always_inline __u64 fname(struct filename *f) {
-	return f ? (__u64)BPF_CORE_READ(f, name) : 0;
-}
-
-/* renameat2 and linkat: (olddfd, oldpath, newdfd, newpath, flags), from io_rename or io_link. */
-#define uring_two_paths(T, NR)                                                  \
-	({                                                                      \
-		T *o = cmd;                                                     \
-		inf->nr = NR;                                                   \
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, old_dfd);         \
-		inf->kname[1] = fname(BPF_CORE_READ(o, oldpath));               \
-		inf->args[2] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);         \
-		inf->kname[3] = fname(BPF_CORE_READ(o, newpath));               \
-		inf->args[4] = BPF_CORE_READ(o, flags);                         \
-		1;                                                              \
-	})
+/* Where io_uring keeps each operation's arguments (set by user space before load). */
+const volatile struct wh_uring_layout uring_layout = {};
 
 /* An io_uring operation as the syscall that does the same (openat, statx, unlinkat, mkdirat,
- * renameat2, linkat, symlinkat, socket, connect): its arguments, paths from the kernel's copy
- * (prep ran before this event); 0 when the operation carries nothing a syscall item records. */
-static __always_inline int uring_as_call(struct io_kiocb *req, __u32 op, struct inflight *inf) {
-	void *cmd = &req->cmd;
-	switch (op) {
-	case 18: /* IORING_OP_OPENAT */
-	case 28: { /* IORING_OP_OPENAT2 */
-		struct io_open *o = cmd;
-		inf->nr = 257;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
-		inf->args[2] = BPF_CORE_READ(o, how.flags);
-		inf->args[3] = BPF_CORE_READ(o, how.mode);
-		return 1;
+ * renameat2, linkat, symlinkat, socket, connect): its arguments read from the request's command
+ * area where uring_layout says, paths from the kernel's copy (prep ran before this event); 0
+ * when the operation carries nothing a syscall item records. */
+static __always_inline int uring_as_call(void *req, __u32 op, struct uring_call *u) {
+	if (!uring_layout.ok || op >= WH_URING_OPS) return 0;
+	__s32 nr = uring_layout.op[op].nr;
+	if (nr < 0) return 0;
+	u->nr = nr;
+	const char *cmd = (const char *)req + uring_layout.cmd_off;
+	for (int i = 0; i < WH_URING_FIELDS; i++) {
+		__u8 kind = uring_layout.op[op].f[i].kind, size = uring_layout.op[op].f[i].size, arg = uring_layout.op[op].f[i].arg;
+		if (kind == WH_UF_NONE || arg >= 6 || size == 0 || size > 8) continue;
+		__u64 v = 0;
+		bpf_probe_read_kernel(&v, size & 15, cmd + uring_layout.op[op].f[i].off);
+		if (kind == WH_UF_INT && size == 4) v = (__u64)(__s64)(__s32)v;
+		if (kind == WH_UF_INT && size == 2) v = (__u64)(__s64)(__s16)v;
+		if (kind == WH_UF_FILENAME) {
+			__u64 name = 0;
+			if (v) bpf_probe_read_kernel(&name, sizeof name, (const char *)v + uring_layout.name_off);
+			u->kname[arg & 7] = name;
+		} else {
+			u->args[arg & 7] = v;
+		}
 	}
-	case 21: { /* IORING_OP_STATX */
-		struct io_statx *o = cmd;
-		inf->nr = 332;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
-		inf->args[2] = BPF_CORE_READ(o, flags);
-		inf->args[3] = BPF_CORE_READ(o, mask);
-		return 1;
+	return 1;
+}
+
+/* Send an io_uring operation as a CALL record of its syscall, result to come (RET with the same
+ * ureq). Its own small sender, and a global function (checked once, not once per operation
+ * kind): sharing send_call would have the verifier check that big function once more, for this
+ * program, at the start of every session. 1 when sent. */
+__noinline int send_uring(struct uring_call *u) {
+	__u32 zero = 0;
+	if (!u) return 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) return 0;
+	__u32 idx = (__u32)u->nr;
+	if (idx >= WH_ABI_SLOTS) return 0;
+	struct wh_spec *sp = bpf_map_lookup_elem(&specs, &idx);
+	if (!sp) return 0;
+	struct wh_rec_call *r = &s->call.rec;
+	r->abi = 0;
+	r->nr = u->nr;
+	r->ret = 0;
+	r->has_ret = 0;
+	r->ureq = u->req;
+	r->buflen = 0;
+	for (int i = 0; i < 6; i++) r->args[i] = u->args[i];
+	bpf_get_current_comm(r->comm, sizeof r->comm);
+	__u32 off = 0;
+	for (int k = 0; k < 2; k++) {
+		r->len[k] = 0xffff;
+		r->dirkey[k] = 0;
+		__u8 a = sp->str[k];
+		if (a >= 6) continue;
+		__u64 kptr = u->kname[a & 7];
+		char *dst = &s->call.data[off & (WH_STR_MAX * 2 - 1)];
+		long n = kptr ? bpf_probe_read_kernel_str(dst, WH_STR_MAX, (const void *)kptr) : -1;
+		if (n <= 0) {
+			count_lost(WH_LOST_STRING);
+			continue;
+		}
+		r->len[k] = (__u16)(n - 1);
+		if (dst[0] != '/' && n > 1) {
+			__u8 da = sp->dfd[k];
+			r->dirkey[k] = base_dir(da < 6 ? (int)u->args[da & 7] : AT_FDCWD);
+		}
+		off += n;
 	}
-	case 36: { /* IORING_OP_UNLINKAT */
-		struct io_unlink *o = cmd;
-		inf->nr = 263;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
-		inf->args[2] = BPF_CORE_READ(o, flags);
-		return 1;
+	r->len[2] = 0xffff;
+	r->dirkey[2] = 0;
+	/* connect: the address, still in the submitter's memory */
+	if (sp->bufkind == WH_BUF_SOCKADDR && sp->buf < 6 && sp->buflen < 6) {
+		__u64 addr = u->args[sp->buf & 7];
+		__u32 len = (__u32)u->args[sp->buflen & 7];
+		if (len > WH_BUF_MAX) len = WH_BUF_MAX;
+		char *dst = &s->call.data[off & (WH_STR_MAX * 2 - 1)];
+		if (addr && len && bpf_probe_read_user(dst, len & (WH_BUF_MAX * 2 - 1), (const void *)addr) == 0) {
+			r->buflen = (__u16)len;
+			off += len;
+		}
 	}
-	case 37: { /* IORING_OP_MKDIRAT */
-		struct io_mkdir *o = cmd;
-		inf->nr = 258;
-		inf->args[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
-		inf->kname[1] = fname(BPF_CORE_READ(o, filename));
-		inf->args[2] = BPF_CORE_READ(o, mode);
-		return 1;
-	}
-	case 35: /* IORING_OP_RENAMEAT */
-		return uring_two_paths(struct io_rename, 316);
-	case 39: /* IORING_OP_LINKAT */
-		return uring_two_paths(struct io_link, 265);
-	case 38: { /* IORING_OP_SYMLINKAT: struct io_link, the target in oldpath */
-		struct io_link *o = cmd;
-		inf->nr = 266;
-		inf->kname[0] = fname(BPF_CORE_READ(o, oldpath));
-		inf->args[1] = (__u64)(__s64)BPF_CORE_READ(o, new_dfd);
-		inf->kname[2] = fname(BPF_CORE_READ(o, newpath));
-		return 1;
-	}
-	case 45: { /* IORING_OP_SOCKET */
-		struct io_socket *o = cmd;
-		inf->nr = 41;
-		inf->args[0] = BPF_CORE_READ(o, domain);
-		inf->args[1] = BPF_CORE_READ(o, type);
-		inf->args[2] = BPF_CORE_READ(o, protocol);
-		return 1;
-	}
-	case 16: { /* IORING_OP_CONNECT: the address is still in the submitter's memory */
-		struct io_connect *o = cmd;
-		inf->nr = 42;
-		inf->args[0] = (__u64)-1;
-		inf->args[1] = (__u64)BPF_CORE_READ(o, addr);
-		inf->args[2] = BPF_CORE_READ(o, addr_len);
-		return 1;
-	}
-	}
-	return 0;
+	return output_call(s, off);
 }
 
 /* Every io_uring operation of the session, counted by opcode where it is submitted (after the
  * kernel read it from the ring: also for a submission thread, which is the workload's own);
  * those a syscall item would record are sent as that syscall, their result at completion. */
 SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(on_uring_submit, struct io_kiocb *req) {
-	if (!in_session()) return 0;
-	__u32 op = BPF_CORE_READ(req, opcode);
+int BPF_PROG(on_uring_submit, void *req) {
+	if (!in_session() || !uring_layout.ok) return 0;
+	__u8 opb = 0;
+	bpf_probe_read_kernel(&opb, 1, (const char *)req + uring_layout.opcode_off);
+	__u32 op = opb;
 	__u32 slot = op < WH_URING_OPS ? op : WH_URING_OPS - 1;
 	__u64 *c = bpf_map_lookup_elem(&uring_ops, &slot);
 	if (c) (*c)++;
 	if (!record_calls) return 0;
-	struct inflight inf = {.abi = 0, .ureq = (__u64)req};
-	if (!uring_as_call(req, op, &inf)) return 0;
-	if (!send_call(&inf, 0, 0)) return 0;
+	struct uring_call u = {.req = (__u64)req};
+	if (!uring_as_call(req, op, &u)) return 0;
+	if (!send_uring(&u)) return 0;
 	__u64 key = (__u64)req;
 	__u8 one = 1;
 	bpf_map_update_elem(&uring_pending, &key, &one, BPF_ANY);
@@ -630,7 +638,7 @@ int BPF_PROG(on_uring_submit, struct io_kiocb *req) {
 
 /* The result of an io_uring operation sent above. */
 SEC("tp_btf/io_uring_complete")
-int BPF_PROG(on_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe) {
+int BPF_PROG(on_uring_complete, void *ring, void *req, void *cqe) {
 	__u64 key = (__u64)req;
 	if (!bpf_map_lookup_elem(&uring_pending, &key)) return 0;
 	bpf_map_delete_elem(&uring_pending, &key);
@@ -642,7 +650,9 @@ int BPF_PROG(on_uring_complete, struct io_ring_ctx *ring, void *req, struct io_u
 	__builtin_memset(r, 0, sizeof *r);
 	fill_hdr(&r->h, WH_REC_RET, sizeof *r);
 	r->ureq = key;
-	r->ret = BPF_CORE_READ(cqe, res);
+	__s32 res = 0;
+	bpf_probe_read_kernel(&res, sizeof res, (const char *)cqe + 8); /* io_uring_cqe.res: the uapi's layout */
+	r->ret = res;
 	r->has_ret = 1;
 	bpf_ringbuf_submit(r, wake_flag());
 	return 0;
@@ -699,10 +709,7 @@ static __always_inline void send_exec(struct task_struct *t, struct linux_binprm
 	} else {
 		r->len[1] = 0xffff;
 	}
-	__u32 size = sizeof(struct wh_rec_call) + (off & (CALL_STR_AREA * 2 - 1));
-	fill_hdr(&r->h, WH_REC_CALL, size);
-	if (size > sizeof(struct call_scratch)) return;
-	if (bpf_ringbuf_output(&rb, &s->call, size, wake_flag()) < 0) count_lost(WH_LOST_RINGBUF);
+	output_call(s, off);
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -11,6 +11,7 @@
 #include "maps.h"
 #include "names.h"
 #include "paths.h"
+#include "probe.h"
 #include "util.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@
 #ifdef WHITTLE_HAVE_BPF
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/btf.h>
 #include "learn.skel.h"
 
 static struct learn_bpf *skel;
@@ -167,9 +169,7 @@ static const char *uring_call_name(int nr) {
 }
 
 static bool uring_recorded(uint32_t op) {
-	for (size_t i = 0; i < ARRAY_LEN(uring_calls); i++)
-		if (uring_calls[i].op == op) return true;
-	return false;
+	return skel && op < WH_URING_OPS && skel->rodata->uring_layout.op[op].nr >= 0 && skel->rodata->uring_layout.ok;
 }
 
 static void build_call(const struct wh_rec_call *r, size_t size, struct pending *p) {
@@ -468,11 +468,122 @@ void probe_set_container(const char *const *skip_comms, size_t n, bool syscall_d
 	for (size_t i = 0; i < n && i < 4; i++) strncpy(container_skip_comm[i], skip_comms[i], 15);
 }
 
+/* ---- io_uring: where each operation keeps its arguments, from the kernel's BTF ---- */
+
+/* The offset of a member of a struct (looking into anonymous unions and structs), and its size. */
+static int btf_member(const struct btf *b, int type_id, const char *name, int *size) {
+	const struct btf_type *t = btf__type_by_id(b, type_id);
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t))) return -1;
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(b, m[i].name_off);
+		int off = (int)(btf_member_bit_offset(t, (uint32_t)i) / 8);
+		if (n && !strcmp(n, name)) {
+			*size = (int)btf__resolve_size(b, m[i].type);
+			return off;
+		}
+		if (!n || !*n) { /* an anonymous union or struct: its members are this one's */
+			int inner = btf_member(b, (int)btf__resolve_type(b, m[i].type), name, size);
+			if (inner >= 0) return off + inner;
+		}
+	}
+	return -1;
+}
+
+static int btf_struct_member(const struct btf *b, const char *sname, const char *name, int *size) {
+	int id = btf__find_by_name_kind(b, sname, BTF_KIND_STRUCT);
+	return id < 0 ? -1 : btf_member(b, id, name, size);
+}
+
+/* Each operation recorded as its syscall twin: which member goes to which argument. */
+static const struct {
+	uint32_t op;
+	int nr;
+	const char *type;
+	struct {
+		const char *member;
+		int extra, size; /* bytes into the member, and its size (0: the member's own) */
+		int arg, kind;
+	} f[WH_URING_FIELDS];
+} uring_layout_spec[] = {
+	{18, 257, "io_open", {{"dfd", 0, 0, 0, WH_UF_INT}, {"filename", 0, 0, 1, WH_UF_FILENAME}, {"how", 0, 8, 2, WH_UF_INT}, {"how", 8, 8, 3, WH_UF_INT}}},
+	{28, 257, "io_open", {{"dfd", 0, 0, 0, WH_UF_INT}, {"filename", 0, 0, 1, WH_UF_FILENAME}, {"how", 0, 8, 2, WH_UF_INT}, {"how", 8, 8, 3, WH_UF_INT}}},
+	{21, 332, "io_statx", {{"dfd", 0, 0, 0, WH_UF_INT}, {"filename", 0, 0, 1, WH_UF_FILENAME}, {"flags", 0, 0, 2, WH_UF_INT}, {"mask", 0, 0, 3, WH_UF_INT}}},
+	{36, 263, "io_unlink", {{"dfd", 0, 0, 0, WH_UF_INT}, {"filename", 0, 0, 1, WH_UF_FILENAME}, {"flags", 0, 0, 2, WH_UF_INT}}},
+	{37, 258, "io_mkdir", {{"dfd", 0, 0, 0, WH_UF_INT}, {"filename", 0, 0, 1, WH_UF_FILENAME}, {"mode", 0, 0, 2, WH_UF_INT}}},
+	{35, 316, "io_rename", {{"old_dfd", 0, 0, 0, WH_UF_INT}, {"oldpath", 0, 0, 1, WH_UF_FILENAME}, {"new_dfd", 0, 0, 2, WH_UF_INT}, {"newpath", 0, 0, 3, WH_UF_FILENAME}, {"flags", 0, 0, 4, WH_UF_INT}}},
+	{39, 265, "io_link", {{"old_dfd", 0, 0, 0, WH_UF_INT}, {"oldpath", 0, 0, 1, WH_UF_FILENAME}, {"new_dfd", 0, 0, 2, WH_UF_INT}, {"newpath", 0, 0, 3, WH_UF_FILENAME}, {"flags", 0, 0, 4, WH_UF_INT}}},
+	/* symlinkat(target, newdfd, linkpath): io_link with the target in oldpath */
+	{38, 266, "io_link", {{"oldpath", 0, 0, 0, WH_UF_FILENAME}, {"new_dfd", 0, 0, 1, WH_UF_INT}, {"newpath", 0, 0, 2, WH_UF_FILENAME}}},
+	{45, 41, "io_socket", {{"domain", 0, 0, 0, WH_UF_INT}, {"type", 0, 0, 1, WH_UF_INT}, {"protocol", 0, 0, 2, WH_UF_INT}}},
+	{16, 42, "io_connect", {{"addr", 0, 0, 1, WH_UF_UPTR}, {"addr_len", 0, 0, 2, WH_UF_INT}}},
+};
+
+/* Fill the layout from the kernel's BTF. Parsing it costs tens of ms, so the result is kept per
+ * boot in /run/whittle, as the capability functions' ranges are. False when io_uring's own
+ * structures are not there (operations then cannot be followed). */
+static bool uring_layout_fill(struct wh_uring_layout *L) {
+	memset(L, 0, sizeof *L);
+	char *boot = read_small_file("/proc/sys/kernel/random/boot_id", NULL);
+	char cache[160] = "";
+	if (boot) {
+		boot[strcspn(boot, "\n")] = 0;
+		snprintf(cache, sizeof cache, "/run/whittle/uring-layout-%zu-%s", sizeof *L, boot);
+		free(boot);
+		FILE *f = fopen(cache, "re");
+		if (f) {
+			bool got = fread(L, sizeof *L, 1, f) == 1;
+			fclose(f);
+			if (got) return L->ok == 1;
+		}
+	}
+	libbpf_set_print(libbpf_quiet);
+	struct btf *b = btf__load_vmlinux_btf();
+	if (!b) return false;
+	for (uint32_t op = 0; op < WH_URING_OPS; op++) L->op[op].nr = -1;
+	int sz, kid = btf__find_by_name_kind(b, "io_kiocb", BTF_KIND_STRUCT);
+	int opc = kid < 0 ? -1 : btf_member(b, kid, "opcode", &sz);
+	int cmd = kid < 0 ? -1 : btf_member(b, kid, "cmd", &sz);
+	int name = btf_struct_member(b, "filename", "name", &sz);
+	if (opc >= 0 && cmd >= 0 && name >= 0) {
+		L->opcode_off = (uint16_t)opc, L->cmd_off = (uint16_t)cmd, L->name_off = (uint16_t)name, L->ok = 1;
+		for (size_t i = 0; i < ARRAY_LEN(uring_layout_spec); i++) {
+			struct wh_uring_op o = {.nr = uring_layout_spec[i].nr};
+			bool all = true;
+			for (int k = 0; k < WH_URING_FIELDS && uring_layout_spec[i].f[k].member; k++) {
+				int msz = 0, off = btf_struct_member(b, uring_layout_spec[i].type, uring_layout_spec[i].f[k].member, &msz);
+				int size = uring_layout_spec[i].f[k].size ? uring_layout_spec[i].f[k].size : msz;
+				if (off < 0 || size <= 0 || size > 8) {
+					all = false; /* this kernel's structure differs: the operation is counted, not recorded */
+					break;
+				}
+				o.f[k] = (struct wh_uring_field){.off = (uint16_t)(off + uring_layout_spec[i].f[k].extra), .size = (uint8_t)size,
+								 .arg = (uint8_t)uring_layout_spec[i].f[k].arg, .kind = (uint8_t)uring_layout_spec[i].f[k].kind};
+			}
+			if (all) L->op[uring_layout_spec[i].op] = o;
+		}
+	}
+	btf__free(b);
+	if (cache[0] && L->ok && (mkdir("/run/whittle", 0755) == 0 || errno == EEXIST)) {
+		FILE *o = fopen(cache, "we");
+		if (o) {
+			fwrite(L, sizeof *L, 1, o);
+			fclose(o);
+		}
+	}
+	return L->ok == 1;
+}
+
 /* io_uring's tracepoints (Linux 5.5+, the submission one with its request since 5.18): where
  * they are missing the programs on them stay unloaded, and what goes through a ring is not seen. */
 static bool uring_programs(struct learn_bpf *sk, bool want) {
-	bool have = want && libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) > 0 &&
-		    libbpf_find_vmlinux_btf_id("io_uring_complete", BPF_TRACE_RAW_TP) > 0;
+	const char *off = getenv("WHITTLE_BPF_OFF"); /* measurement aid, as in load() */
+	bool have = want && !(off && strstr(off, "uring")) && ebpf_uring_available();
+	if (have) {
+		struct wh_uring_layout L;
+		have = uring_layout_fill(&L);
+		if (have) memcpy((void *)&sk->rodata->uring_layout, &L, sizeof L);
+	}
 	if (!have) {
 		bpf_program__set_autoload(sk->progs.on_uring_submit, false);
 		bpf_program__set_autoload(sk->progs.on_uring_complete, false);
@@ -481,9 +592,25 @@ static bool uring_programs(struct learn_bpf *sk, bool want) {
 }
 
 bool ebpf_uring_available(void) {
+	/* tracefs lists the events (a stat, where parsing the kernel's BTF twice cost ~20 ms of
+	 * every session's start); without tracefs mounted, the BTF answers */
+	static const char *const roots[] = {"/sys/kernel/tracing/events/io_uring", "/sys/kernel/debug/tracing/events/io_uring"};
+	for (size_t i = 0; i < ARRAY_LEN(roots); i++) {
+		char p[128];
+		snprintf(p, sizeof p, "%s/io_uring_submit_req", roots[i]);
+		if (access(p, F_OK) == 0) {
+			snprintf(p, sizeof p, "%s/io_uring_complete", roots[i]);
+			return access(p, F_OK) == 0;
+		}
+	}
+	if (access("/sys/kernel/tracing/events", F_OK) == 0) return false; /* tracefs without io_uring's */
 	libbpf_set_print(libbpf_quiet);
-	return libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) > 0 &&
-	       libbpf_find_vmlinux_btf_id("io_uring_complete", BPF_TRACE_RAW_TP) > 0;
+	struct btf *v = btf__load_vmlinux_btf();
+	if (!v) return false;
+	bool have = btf__find_by_name_kind(v, "btf_trace_io_uring_submit_req", BTF_KIND_TYPEDEF) > 0 &&
+		    btf__find_by_name_kind(v, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF) > 0;
+	btf__free(v);
+	return have;
 }
 
 static const char *load(struct session *s, const struct learn_opts *o, bool only_caps) {
