@@ -88,6 +88,16 @@ const cases: Case[] = [
     },
   },
   {
+    // fexecve: execveat(fd, "", AT_EMPTY_PATH); the kernel calls the program /dev/fd/N
+    name: 'a program that executes a file it opened (fexecve)',
+    argv: () => ['/usr/bin/python3', '-c', 'import os; fd = os.open("/bin/true", os.O_RDONLY); os.execve(fd, ["true"], {})'],
+    racy: true,
+    check: (s) => {
+      expect(s.execs).toContainEqual(expect.objectContaining({ path: '/usr/bin/true', argv0: 'true' }));
+      expect(s.execs.filter((e) => /^\/(dev|proc\/self)\/fd\//.test(e.path))).toEqual([]);
+    },
+  },
+  {
     name: 'a program that opens AF_INET and AF_UNIX sockets',
     argv: () => [fixture('sockets'), '0', path.join(work.dir, 'sock')],
     check: (s) => {

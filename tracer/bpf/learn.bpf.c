@@ -479,6 +479,18 @@ static __always_inline void count_syscall(__u32 abi, __u32 nr) {
 #define NR32_FORK 2
 #define NR32_CLONE 120
 #define NR32_VFORK 190
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+#define NR32_EXECVE 11
+#define NR32_EXECVEAT 358
+#define NRX32_EXECVE 520
+#define NRX32_EXECVEAT 545
+
+static __always_inline bool is_exec(__u32 abi, __u32 nr) {
+	if (abi == 0) return nr == NR_EXECVE || nr == NR_EXECVEAT;
+	if (abi == 1) return nr == NR32_EXECVE || nr == NR32_EXECVEAT;
+	return nr == NRX32_EXECVE || nr == NRX32_EXECVEAT;
+}
 
 /* Every syscall is counted where it returns: one program per syscall instead of two (entry
  * and exit) halves what recording costs on syscall-heavy work. The calls that never return
@@ -510,6 +522,9 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;
+		/* a successful exec was counted at sched_process_exec: by now the kernel reports
+		 * every exec as execve, execveat too */
+		if (is_exec(abi, nr)) return 0;
 	}
 	if (!denials_only) count_syscall(abi, nr);
 	if (!record_calls || abi == 2 || nr >= WH_ABI_SLOTS) return 0;
@@ -698,8 +713,20 @@ static __always_inline void send_exec(struct task_struct *t, struct linux_binprm
 		count_lost(WH_LOST_STRING);
 		return;
 	}
+	char *d = s->call.data;
+	if (n > 8 && d[0] == '/' && d[1] == 'd' && d[2] == 'e' && d[3] == 'v' && d[4] == '/' && d[5] == 'f' && d[6] == 'd' && d[7] == '/') {
+		/* fexecve (execveat of an fd): the kernel names it /dev/fd/N; the program is the file
+		 * itself, named here by its directory and its name */
+		struct dentry *de = BPF_CORE_READ(bprm, file, f_path.dentry);
+		struct vfsmount *vm = BPF_CORE_READ(bprm, file, f_path.mnt);
+		long m = de ? bpf_probe_read_kernel_str(d, NAME_MAX_BPF, BPF_CORE_READ(de, d_name.name)) : -1;
+		if (m > 1) {
+			n = m;
+			r->dirkey[0] = dir_key_and_emit((__u64)BPF_CORE_READ(de, d_parent), (__u64)vm);
+		}
+	}
 	r->len[0] = (__u16)(n - 1);
-	if (s->call.data[0] != '/') r->dirkey[0] = base_dir(AT_FDCWD);
+	if (d[0] != '/' && !r->dirkey[0]) r->dirkey[0] = base_dir(AT_FDCWD);
 	__u32 off = (__u32)n & (WH_STR_MAX * 2 - 1);
 	__u64 argstart = BPF_CORE_READ(t, mm, arg_start);
 	long m = bpf_probe_read_user_str(&s->call.data[off & (CALL_STR_AREA - 1)], WH_STR_MAX, (const void *)argstart);
@@ -727,7 +754,25 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		bpf_get_current_comm(r->comm, sizeof r->comm);
 		bpf_ringbuf_submit(r, wake_flag());
 	}
-	if (record_calls && !denials_only) send_exec(bpf_get_current_task_btf(), bprm);
+	/* The exec's own syscall, counted here: by the time it returns (and already here) the
+	 * kernel reports execveat as execve. An execveat of an fd, or of a name relative to one,
+	 * is the one the kernel names /dev/fd/N…; one with AT_FDCWD cannot be told from execve. */
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (regs && !denials_only) {
+		__u32 abi = current_abi(t);
+		__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+		if (abi == 0 && (nr & X32_BIT)) {
+			abi = 2;
+			nr &= ~X32_BIT;
+		}
+		char head[8] = {};
+		bpf_probe_read_kernel(head, sizeof head, BPF_CORE_READ(bprm, filename));
+		bool via_fd = head[0] == '/' && head[1] == 'd' && head[2] == 'e' && head[3] == 'v' && head[4] == '/' && head[5] == 'f' &&
+			      head[6] == 'd' && head[7] == '/';
+		if (is_exec(abi, nr)) count_syscall(abi, via_fd ? (abi == 0 ? NR_EXECVEAT : abi == 1 ? NR32_EXECVEAT : NRX32_EXECVEAT) : nr);
+	}
+	if (record_calls && !denials_only) send_exec(t, bprm);
 	return 0;
 }
 
