@@ -198,7 +198,14 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
       if (!worst || SEVERITY_ORDER[sev] < SEVERITY_ORDER[worst.sev]) worst = { sev, risk: m.risk, reason: m.reason, prefix: m.prefix };
     }
     if (!worst) continue;
-    add(worst.sev, 'sensitive-path', r.pattern, `${hits.join(',')} allowed, ${worst.risk} risk${worst.prefix !== r.pattern ? ` (under ${worst.prefix})` : ''}: ${worst.reason}`);
+    // a name that was not there (a PATH search's misses): only what is put there later is reached
+    const absent = r.absent && worst.sev === 'warning';
+    add(
+      absent ? 'info' : worst.sev,
+      'sensitive-path',
+      r.pattern,
+      `${hits.join(',')} allowed, ${worst.risk} risk${worst.prefix !== r.pattern ? ` (under ${worst.prefix})` : ''}: ${worst.reason}${absent ? ' — it did not exist when learned (a lookup that failed): only something put there later would be reached' : ''}`,
+    );
   }
 
   // ── names made up each run, allowed only as they were ──

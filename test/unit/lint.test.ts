@@ -154,6 +154,7 @@ describe('what does not fire', () => {
     ['reading a path only writing of which is sensitive', path('/proc/sys/kernel/core_pattern', 'read')],
     ['a read glob over a tree whose sensitive parts are write-only', path('/usr/lib/**', 'read')],
     ['a write glob over a harmless tree', path('/tmp/app/**', 'write', 'create')],
+    ['a PATH search miss under a sensitive directory (it did not exist)', (p) => p.paths.push({ pattern: '/root/.cargo/bin/bash', access: ['exec'], action: 'allow', absent: true })],
     ['a made-up name already covered by a glob', (p) => { path('/tmp/cc*.s', 'create', 'write')(p); path('/tmp/ccAbCdEf.s', 'create', 'write')(p); }],
     ['a made-up-looking name only read (a file that stays)', path('/var/cache/app/0123abcd4567ef89.json', 'read')],
     ['a created file with a version in its name', path('/tmp/app/libfoo.so.6', 'create', 'write')],
