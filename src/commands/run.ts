@@ -11,7 +11,7 @@ import os from 'node:os';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { classifyItem, denialsAsObserved, denialsOf, describeDenial, describeLost, isDacCapability, type Denial, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, describeLost, isDacCapability, ringEscapes, type Denial, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import type { RecordingMeta } from '../store/record.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
@@ -179,6 +179,9 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   );
   const result = await waitForSession(run);
   const { denials, probes } = denialsOf(rec, denialOptions);
+  const families = new Set(policy.network.allow);
+  const escapes = ringEscapes(rec, (f) => families.has(f));
+  for (const w of escapes) if (!o.quiet) warn(w);
   if (!o.quiet) for (const d of denials) if (d.kind === 'capability' && isDacCapability(d.name)) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(d)}\n`);
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
   const report: RunReport = {
@@ -196,6 +199,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     lost: { total: rec.lost.total, counters: rec.lost.counters, explain: rec.lost.explain },
     warnings,
     notEnforced: enforcementGaps(policy),
+    ...(escapes.length ? { escapes } : {}),
     undecided: policy.undecided.count,
     started: rec.started !== null,
   };

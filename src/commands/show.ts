@@ -128,7 +128,8 @@ export function renderRunReport(r: RunReport, file: string): string {
   out.push(`  run        ${r.argv.join(' ')}  (${how})`);
   out.push(`  policy     ${r.policy}, started ${r.startedAt}`);
   if (!r.started) out.push('  STATUS     the workload was not started (the sandbox could not be set up; see warnings)');
-  out.push(`  verdict    ${r.denialCount === 0 ? 'clean: no denials' : `${r.denialCount} denial(s)`}${r.probes.length ? `; ${r.probes.length} probe(s) answered ENOSYS (not denials)` : ''}`);
+  const verdict = r.escapes?.length ? `NOT HELD: ${r.escapes.length} thing(s) done that the policy does not accept; ${r.denialCount} denial(s)` : r.denialCount === 0 ? 'clean: no denials' : `${r.denialCount} denial(s)`;
+  out.push(`  verdict    ${verdict}${r.probes.length ? `; ${r.probes.length} probe(s) answered ENOSYS (not denials)` : ''}`);
   out.push(`  sandbox    ${r.landlockAbi > 0 ? `Landlock ABI ${r.landlockAbi}` : 'no Landlock'}; path denials ${r.pathDenialsVisible ? 'seen' : `NOT seen${r.pathDenialsWhy ? ` (${r.pathDenialsWhy})` : ''}`}`);
   if (r.undecided) out.push(`  undecided  ${r.undecided} item(s) had no decision and were denied`);
   out.push(`  lost       ${r.lost.total === 0 ? '0' : `${r.lost.total}: ${Object.entries(r.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}${r.lost.explain?.[k] ? ` (${r.lost.explain[k]})` : ''}`).join('; ')}`}`);
@@ -139,6 +140,11 @@ export function renderRunReport(r: RunReport, file: string): string {
     out.push('');
     out.push(`probes answered ENOSYS, as the errno policy says (${r.probes.length})`);
     out.push(...top(r.probes, 50, (p) => `  ${p.name}${p.arch !== 'x86_64' ? ` (${p.arch})` : ''}  ${p.count}×`));
+  }
+  if (r.escapes?.length) {
+    out.push('');
+    out.push(`NOT HELD: done although the policy does not accept it (${r.escapes.length})`);
+    out.push(...top(r.escapes, 50, (e) => `  ${e}`));
   }
   if (r.notEnforced.length) {
     out.push('');

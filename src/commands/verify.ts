@@ -21,6 +21,7 @@ export async function verifyCommand(file: string, o: { argv: string[]; undecided
   const problems: string[] = [];
   if (learned !== null && status !== learned) problems.push(`exit status ${status} under the policy, ${learned} when learned`);
   for (const d of report.denials) problems.push(`denied: ${describeDenial(d)}`);
+  for (const e of report.escapes ?? []) problems.push(`not held: ${e}`);
   // a denial that was never seen cannot be ruled out: no clean verdict then
   if (report.lost.total > 0) problems.push(`${report.lost.total} denial record(s) were lost or could not be seen (${describeLost(report.lost)}): the run cannot be shown clean`);
   if (report.exit?.setupError) problems.push(`the sandbox could not be built: ${report.exit.setupError}`);

@@ -54,6 +54,8 @@ export interface RunReport {
   warnings: string[];
   /** What the launcher enforced more widely than accepted (globs, /proc/self, …). */
   notEnforced: string[];
+  /** What the workload did that the policy does not accept and the launcher could not refuse. */
+  escapes?: string[];
   undecided: number;
   /** Was the workload started at all (false: the tracer failed before, and said why)? */
   started: boolean;
@@ -142,6 +144,22 @@ export function denialsOf(rec: Recording, o: DenialOptions = {}): { denials: Den
     (d.kind === 'path' && filtered.has(`${d.name}\0${d.errno}`)) ||
     (d.kind === 'capability' && isDacCapability(d.name) && partOfPath(d));
   return { denials: denials.filter((d) => !dup(d)), probes };
+}
+
+/**
+ * Sockets the workload made through io_uring of a family the policy does not accept: the
+ * seccomp filter that refuses such a socket() never sees a ring's operations (an accepted
+ * io_uring_setup is a gap, and here it was used). One line each, for the warnings.
+ */
+export function ringEscapes(rec: Recording, familyAccepted: (family: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const it of rec.items.values()) {
+    if (it.kind !== 'net' || it.op !== 'socket' || it.result !== 'ok' || !it.syscall?.startsWith('io_uring:')) continue;
+    if (familyAccepted(it.family)) continue;
+    const who = it.exe ? ` by ${it.exe}${it.pid ? ` (pid ${it.pid})` : ''}` : '';
+    out.push(`a socket of family ${it.family} was made through io_uring${who}, which the policy does not accept: the seccomp filter cannot refuse what a ring does (deny io_uring_setup to close this)`);
+  }
+  return out;
 }
 
 /** The non-zero loss counters of a run, for one line: "denialProbe 2, ioUringUnrecorded 1". */

@@ -163,6 +163,7 @@ export const runReportSchema = z.object({
   lost: z.object({ total: z.number().int(), counters: z.record(z.string(), z.number().int()), explain: z.record(z.string(), z.string()).optional() }),
   warnings: z.array(z.string()),
   notEnforced: z.array(z.string()),
+  escapes: z.array(z.string()).optional(),
   undecided: z.number().int().nonnegative(),
   started: z.boolean(),
 });

@@ -21,6 +21,7 @@ export interface RunReportJson {
   landlockAbi: number;
   pathDenialsVisible: boolean;
   lost: { total: number; counters: Record<string, number> };
+  escapes?: string[];
   warnings: string[];
   notEnforced: string[];
   undecided: number;
@@ -87,6 +88,8 @@ export async function learnAccepted(
 
 export interface Ran extends RunResult {
   report: RunReportJson;
+  /** where the report was written (whittle show reads it) */
+  reportFile: string;
 }
 
 /** whittle run --profile PROFILE --report R [extra] -- argv; the report is read back. */
@@ -107,7 +110,7 @@ export async function enforce(
   } catch (e) {
     throw new Error(`whittle run wrote no report (exit ${r.code}): ${r.stderr}\n${String(e)}`);
   }
-  return { ...r, report: parsed };
+  return { ...r, report: parsed, reportFile: report };
 }
 
 /** Denials in a compact form for toEqual: "syscall uname EPERM", "path read /x ENOENT", … */

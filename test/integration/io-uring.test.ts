@@ -97,4 +97,19 @@ describe('enforcing it', () => {
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/NOT clean \(1\):\n.*could not be seen \(ioUringUnrecorded 1\): the run cannot be shown clean/);
   });
+
+  it('a socket of a family the policy does not accept, made through the ring, is reported as not held; verify fails', async () => {
+    // learned without any socket; run with one through the ring
+    const l = await learnAccepted([fixture('uring-open'), data], { dir: work.dir, name: 'uring-escape' });
+    const argv = [fixture('uring-open'), data, 'socket'];
+    const r = await enforce(l.snapshot, argv, { dir: work.dir });
+    expect(r.stdout).toBe('socket ok\nread through the ring\n');
+    expect(r.report.escapes).toEqual([expect.stringMatching(/^a socket of family AF_INET was made through io_uring by .*uring-open \(pid \d+\), which the policy does not accept/)]);
+    expect(r.stderr).toMatch(/warning: a socket of family AF_INET was made through io_uring/);
+    const shown = await runWhittle(['show', r.reportFile]);
+    expect(shown.stdout).toMatch(/verdict +NOT HELD: 1 thing\(s\) done that the policy does not accept/);
+    const v = await runWhittle(['verify', l.snapshot, '--', ...argv]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/not held: a socket of family AF_INET was made through io_uring/);
+  });
 });
