@@ -57,6 +57,7 @@ import { isGlob } from '../model/glob.js';
 import type { Access } from '../model/items.js';
 import type { PathRule, Policy } from '../model/policy.js';
 import type { Exporter, RenderResult, Unexpressed } from './types.js';
+import { ringUnexpressed } from './seccomp-rules.js';
 
 type Kind = 'ro' | 'rw' | 'dev' | 'dir' | 'symlink' | 'tmpfs';
 
@@ -295,6 +296,7 @@ export function bwrapArgs(p: Policy): { args: string[]; unexpressed: Unexpressed
       unexpressed.push({ item: `deny network ${f}`, reason: `the compiled program does not check socket()'s family: ${inet ? 'with the shared network namespace it' : 'it'} is not refused (only the network namespace and the dropped capabilities limit it)` });
     }
   }
+  if (p.syscalls.allow.includes('io_uring_setup')) unexpressed.push(ringUnexpressed);
   const caps = p.capabilities.allow;
   for (const m of p.mounts) {
     const ns = ['unshare', 'setns', 'clone', 'clone3'].includes(m.op);

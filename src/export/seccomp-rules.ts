@@ -165,6 +165,7 @@ export function seccompRules(p: Policy, ctx: RenderContext): { rules: SeccompRul
       unexpressed.push({ item: 'network families via socketcall (i386)', reason: "socketcall's arguments are in memory, which seccomp cannot read: families are not restricted there" });
     }
   }
+  if (p.syscalls.allow.includes('io_uring_setup')) unexpressed.push(ringUnexpressed);
   const named = new Set<string>([...allow, ...layer, ...[...byErrno.values()].flat(), ...p.syscalls.deny.map((d) => d.name), ...p.syscalls.enosys, ...conditional.map((c) => c.name)]);
   const knownDenied = syscallTable
     .filter((s) => !named.has(s.name) && ((s.x86_64 !== null && s.x86_64 <= p.horizon.syscall) || (x86 && s.x86_64 === null && s.x86 !== null)))
@@ -183,6 +184,12 @@ export function seccompRules(p: Policy, ctx: RenderContext): { rules: SeccompRul
     unexpressed,
   };
 }
+
+/** What no seccomp filter can hold once io_uring_setup is allowed (whittle run says the same). */
+export const ringUnexpressed: Unexpressed = {
+  item: 'io_uring (io_uring_setup allowed)',
+  reason: "a seccomp filter never sees the operations a ring submits: socket families and denied syscalls are not enforced for them (deny io_uring_setup to close this)",
+};
 
 /** What a seccomp-only format cannot say about a policy: paths, mounts' targets, capabilities. */
 export function seccompOnlyUnexpressed(p: Policy, format: string): Unexpressed[] {
