@@ -11,7 +11,7 @@ import os from 'node:os';
 import { enforceSpec, enforcementGaps, viewEntries } from '../launch/plan.js';
 import type { Policy } from '../model/policy.js';
 import { ingest, mergeObserved, newRecording, type Recording } from '../model/observations.js';
-import { classifyItem, denialsAsObserved, denialsOf, describeDenial, describeLost, isDacCapability, ringEscapes, type Denial, type RunReport } from '../model/report.js';
+import { classifyItem, denialsAsObserved, denialsOf, describeDenial, describeLost, isDacCapability, ringEscapes, type Denial, type DenialOptions, type RunReport } from '../model/report.js';
 import { InputError } from '../store/errors.js';
 import type { RecordingMeta } from '../store/record.js';
 import { capabilityByName } from '../model/knowledge/capabilities.js';
@@ -48,6 +48,19 @@ export interface RunResult {
  * it is, or with its symlinks resolved) was left out by the policy. Answers are kept: the first
  * look is the one closest to when the workload asked.
  */
+/** How a run under this policy tells denials from the rest (whittle run and the TUI's r alike). */
+export function denialOptionsFor(policy: Policy): DenialOptions {
+  const allowed = new Set(policy.syscalls.allow);
+  const caps = new Set(policy.capabilities.allow);
+  return { hidden: hiddenByView(policy), refused: (name) => !allowed.has(name), capAccepted: (name) => caps.has(name), why: whyRefused(policy) };
+}
+
+/** What a run did that the policy does not accept and the launcher could not refuse. */
+export function escapesOf(rec: Recording, policy: Policy): string[] {
+  const families = new Set(policy.network.allow);
+  return ringEscapes(rec, (f) => families.has(f));
+}
+
 /** Why the policy refuses a syscall: denied by a decision, left undecided, or never made while learning. */
 export function whyRefused(policy: Policy): (syscall: string) => Denial['why'] {
   const decided = new Set(policy.syscalls.deny.map((d) => d.name));
@@ -145,9 +158,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (!argv.length) throw new InputError('no command to run', 'put it after --');
   if (policy.undecided.count > 0 && !o.quiet) say(`${policy.undecided.count} undecided item(s) are ${policy.undecided.treatedAs === 'deny' ? 'denied' : 'allowed'} in this run (--undecided ${policy.undecided.treatedAs === 'deny' ? 'accept' : 'deny'} to change that)`);
 
-  const allowed = new Set(policy.syscalls.allow);
-  const caps = new Set(policy.capabilities.allow);
-  const denialOptions = { hidden: hiddenByView(policy), refused: (name: string) => !allowed.has(name), capAccepted: (name: string) => caps.has(name), why: whyRefused(policy) };
+  const denialOptions = denialOptionsFor(policy);
   const rec: Recording = newRecording();
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -179,8 +190,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   );
   const result = await waitForSession(run);
   const { denials, probes } = denialsOf(rec, denialOptions);
-  const families = new Set(policy.network.allow);
-  const escapes = ringEscapes(rec, (f) => families.has(f));
+  const escapes = escapesOf(rec, policy);
   for (const w of escapes) if (!o.quiet) warn(w);
   if (!o.quiet) for (const d of denials) if (d.kind === 'capability' && isDacCapability(d.name)) process.stderr.write(`whittle: ${red('denied')} ${describeDenial(d)}\n`);
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;

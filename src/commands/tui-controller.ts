@@ -35,6 +35,8 @@ const whittleCli = fileURLToPath(new URL('../cli.js', import.meta.url));
 interface LaunchOutcome {
   denials: Denial[];
   probes: Probe[];
+  /** What the workload did that the policy does not accept and the launcher could not refuse. */
+  escapes: string[];
   status: number | null;
   /** Empty when it started; else why not, as a sentence tail. */
   failedToStart: string;
@@ -537,9 +539,10 @@ export class TuiController {
     await this.save();
     const policy = this.policy();
     const container = this.doc?.container ?? this.meta.container;
-    const { denials, probes, status, failedToStart } = container ? await this.launchContainer(policy, container) : await this.launchHere(policy);
+    const { denials, probes, escapes, status, failedToStart } = container ? await this.launchContainer(policy, container) : await this.launchHere(policy);
     this.lastDenials = denials;
-    this.runSummary = `run for real: ${failedToStart ? 'NOT STARTED, ' : ''}${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${failedToStart}`;
+    for (const e of escapes) this.note(`NOT HELD: ${e}`);
+    this.runSummary = `run for real: ${failedToStart ? 'NOT STARTED, ' : ''}${escapes.length ? `NOT HELD (${escapes.length}), ` : ''}${denials.length} denial(s)${probes.length ? `, ${probes.length} probe(s) answered ENOSYS` : ''}, exit status ${status ?? '?'}${failedToStart}`;
     this.term.write(`\x1b[1;35m── ${this.runSummary} ──\x1b[0m\r\n`);
     // only what this run denied is marked: a clean run clears the marks of the last one
     const deniedKeys = new Set(queueItems(denialsAsObserved(denials)).map((q) => q.key));
@@ -573,14 +576,17 @@ export class TuiController {
     await this.startTracer(['enforce', '--spec', spec, '--events', 'unix:', '--', ...this.argv], 'enforcing', undefined, runRec);
     await this.ended;
     await rm(dir, { recursive: true, force: true });
-    const { denials, probes } = denialsOf(runRec);
+    // told apart as whittle run tells them (names the view left out, syscalls the filter refused…)
+    const { denialOptionsFor, escapesOf } = await import('./run.js');
+    const { denials, probes } = denialsOf(runRec, denialOptionsFor(policy));
+    const escapes = escapesOf(runRec, policy);
     const status = runRec.exit?.setupError ? 125 : (runRec.exit?.status ?? null);
     const failedToStart = runRec.exit?.execError
       ? ` — the program could not be executed in the sandbox (${runRec.exit.execError}): accept its path (exec) and run again`
       : runRec.exit?.setupError
         ? ` — the sandbox could not be built: ${runRec.exit.setupError}`
         : '';
-    return { denials, probes, status, failedToStart };
+    return { denials, probes, escapes, status, failedToStart };
   }
 
   /**
@@ -604,9 +610,9 @@ export class TuiController {
     try {
       const r = await readRunReport(report);
       const failedToStart = r.started ? '' : ` — the container did not start (whittle run exited ${code}; its message is above)`;
-      return { denials: r.denials, probes: r.probes, status: r.exitStatus, failedToStart };
+      return { denials: r.denials, probes: r.probes, escapes: r.escapes ?? [], status: r.exitStatus, failedToStart };
     } catch {
-      return { denials: [], probes: [], status: code, failedToStart: ` — whittle run --container failed (exit ${code}; its message is above)` };
+      return { denials: [], probes: [], escapes: [], status: code, failedToStart: ` — whittle run --container failed (exit ${code}; its message is above)` };
     }
   }
 

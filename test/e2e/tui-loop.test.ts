@@ -4,11 +4,12 @@
  * snapshot with `whittle review`. Assertions are on the screen text and the files written.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { repoRoot } from '../helpers/whittle.js';
-import { Queue, detailHead, startWhittle, statusLines, tallyOf, waitForJson, type TmuxSession } from '../helpers/tmux.js';
+import { Queue, detailHead, panesOf, startWhittle, statusLines, tallyOf, waitForJson, type TmuxSession } from '../helpers/tmux.js';
 
 const demo = path.join(repoRoot, 'test', 'fixtures', 'demo', 'demo.sh');
 type Snap = { status: string; statusReason?: string; decisions: Record<string, { action: string; errno?: string; pattern?: string; access?: string }>; workload: { exitStatus: number | null } };
@@ -217,5 +218,36 @@ describe('whittle learn: the review loop on the demo', () => {
     await r.sendKeys('q');
     expect(await r.waitForExit()).toBe(0);
     expect(Object.keys((JSON.parse(readFileSync(snap, 'utf8')) as Snap).decisions)).toHaveLength(total);
+  });
+
+  it("r tells denials apart as whittle run does: a file the sandbox's view left out is a denial (ENOENT), marked in the queue", async () => {
+    // learned reading a.txt; run for real, it reads b.txt, which the view does not hold
+    const dir = mkdtempSync(path.join(tmpdir(), 'whittle-tui-hidden-'));
+    try {
+      mkdirSync(path.join(dir, 'd'));
+      mkdirSync(path.join(dir, 'm'));
+      chmodSync(dir, 0o755);
+      writeFileSync(path.join(dir, 'd', 'a.txt'), 'a\n');
+      writeFileSync(path.join(dir, 'd', 'b.txt'), 'b\n');
+      const script = `if [ -e ${dir}/m/ran ]; then f=b; else : > ${dir}/m/ran; f=a; fi; cat ${dir}/d/$f.txt 2>/dev/null; echo cat:$?`;
+      const s = await startWhittle(['learn', '--snapshot', 'hidden.json', '--', '/bin/busybox', 'sh', '-c', script], { cols: 100, rows: 30 });
+      sessions.push(s);
+      await s.waitFor(/^workload ended /m, { timeout: 20_000 });
+      await s.sendKeys('A');
+      await s.waitFor((x) => tallyOf(x)?.undecided === 0);
+      await s.sendKeys('r');
+      const screen = await s.waitFor(/run for real: \d+ denial\(s\)/, { timeout: 30_000 });
+      expect(screen).toMatch(/run for real: 1 denial\(s\)/);
+      expect(panesOf(screen)).toMatch(/cat:1/);
+      const doc = await waitForJson<{ observed: { paths: Array<{ path: string; access: string; result: string; denied?: boolean }> } }>(path.join(s.cwd, 'hidden.json'), (d) =>
+        d.observed.paths.some((p) => p.path.endsWith('/d/b.txt') && p.denied === true),
+      );
+      // it exists outside the sandbox: learned as there (ok), so accepting it puts it in the next view
+      expect(doc.observed.paths.find((p) => p.path.endsWith('/d/b.txt'))).toMatchObject({ access: 'read', result: 'ok', denied: true });
+      await s.sendKeys('q');
+      expect(await s.waitForExit()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
