@@ -27,7 +27,8 @@ import { waitForSession } from '../trace/tracer-process.js';
 import { whittleVersion } from '../version.js';
 import { defaultSnapshotPath, EXIT, recordHeadless, type LearnOptions } from './learn.js';
 import { red, say, warn } from './output.js';
-import { checkEnforceable, whyRefused, type RunOptions, type RunResult } from './run.js';
+import { enforcementGaps } from '../launch/plan.js';
+import { checkEnforceable, escapesOf, whyRefused, type RunOptions, type RunResult } from './run.js';
 
 function requireRoot(what: string): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
@@ -277,6 +278,8 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
   const status = rec.exit?.status ?? result.exitCode ?? EXIT.tracerFailure;
   const denialList = [...denials.values()];
   const dropped = prep.meta.capabilities.set.filter((c) => !accepted.has(c));
+  const escapes = escapesOf(rec, policy);
+  for (const e of escapes) if (!o.quiet) warn(e);
   const report: RunReport = {
     kind: 'whittle-run-report',
     schemaVersion: 1,
@@ -291,7 +294,11 @@ export async function containerRun(o: RunOptions): Promise<RunResult> {
     pathDenialsVisible: rec.enforceHello?.pathDenials ?? false,
     lost: { total: rec.lost.total, counters: rec.lost.counters, explain: rec.lost.explain },
     warnings,
-    notEnforced: [`paths, mounts and addresses: ${rt.runtime} is given a seccomp profile (and the capabilities), which does not restrict them`],
+    notEnforced: [
+      `paths, mounts and addresses: ${rt.runtime} is given a seccomp profile (and the capabilities), which does not restrict them`,
+      ...enforcementGaps(policy).filter((g) => g.startsWith('io_uring_setup')),
+    ],
+    ...(escapes.length ? { escapes } : {}),
     undecided: policy.undecided.count,
     started: rec.started !== null,
   };
