@@ -178,6 +178,7 @@ export class SnapshotFile {
       await db.read();
     } catch (e) {
       if (e instanceof InputError) throw e;
+      if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new InputError(`${file} is a directory, not a snapshot`, 'give the snapshot file inside it (whittle learn writes snapshots/<cmd>-<time>.json)');
       throw new InputError(`cannot read snapshot ${file}: ${(e as Error).message}`);
     }
     if (!db.data) throw new InputError(`snapshot ${file} is empty`);

@@ -168,6 +168,15 @@ describe('the snapshot path', () => {
     expect(r.stderr).toMatch(/not valid JSON.*corrupt or was cut short/);
   });
 
+  it('a missing snapshot, or a directory given for one: show says which (exit 2)', async () => {
+    const missing = await runWhittle(['show', path.join(work.dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read snapshot .*nope\.json: no such file, or not readable/);
+    const dir = await runWhittle(['show', work.dir]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/is a directory, not a snapshot\nwhittle: hint: give the snapshot file inside it/);
+  });
+
   it('a snapshot from a newer whittle: show says to upgrade (exit 2)', async () => {
     const good = await learn(['/bin/true'], { dir: work.dir, name: 'future' });
     const doc = JSON.parse(readFileSync(good.snapshot, 'utf8'));
