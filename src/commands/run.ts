@@ -131,7 +131,9 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   }
   // With the command given, the tracer starts now and readies its probes while the policy is
   // loaded and checked (the spec follows on a descriptor); it leaves quietly if that fails.
+  const timing = process.env.WHITTLE_DEBUG_TIMING ? (what: string) => process.stderr.write(`whittle timing ${what} ${performance.now().toFixed(1)} ms\n`) : () => undefined;
   let run: EarlyEnforceRun | undefined = o.argv.length ? spawnEnforceEarly({ argv: o.argv }) : undefined;
+  timing('tracer spawned');
   let policy: Policy;
   let learnedFrom: RecordingMeta['container'];
   try {
@@ -140,6 +142,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
     policy = loaded.policy;
     checkEnforceable(policy, o.profile, loaded.snapshot?.host.machine);
     learnedFrom = loaded.snapshot?.container;
+    timing('policy loaded');
   } catch (e) {
     if (run) {
       run.abort();
@@ -158,12 +161,14 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
   if (!argv.length) throw new InputError('no command to run', 'put it after --');
   if (policy.undecided.count > 0 && !o.quiet) say(`${policy.undecided.count} undecided item(s) are ${policy.undecided.treatedAs === 'deny' ? 'denied' : 'allowed'} in this run (--undecided ${policy.undecided.treatedAs === 'deny' ? 'accept' : 'deny'} to change that)`);
 
+  const startedAt = new Date().toISOString();
+  run ??= spawnEnforceEarly({ argv });
+  // the spec first: the tracer waits for it, everything else here does not
+  run.sendSpec(enforceSpec(policy));
+  timing('spec sent');
   const denialOptions = denialOptionsFor(policy);
   const rec: Recording = newRecording();
   const warnings: string[] = [];
-  const startedAt = new Date().toISOString();
-  run ??= spawnEnforceEarly({ argv });
-  run.sendSpec(enforceSpec(policy));
   const { EventLineReader } = await import('../trace/protocol.js');
   const seen = new Set<number>();
   run.read(
