@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('decide')
-    .description('decide every undecided item of a snapshot without a person (scripts, CI)')
+    .description('decide a snapshot without a person (scripts, CI): widen the names a program makes up (--glob), then accept or deny every item still undecided (--auto)')
     .argument('<snapshot>', 'a snapshot file (decisions are saved in it)')
     .addOption(new Option('--auto <verdict>', 'accept or deny every undecided item').choices(['accept', 'deny']))
     .option(
