@@ -96,6 +96,7 @@ struct uring_call {
 	__u64 kname[6];
 	__u64 req; /* the request: its result comes at completion */
 	__s32 nr;
+	__u32 op;  /* its io_uring opcode (user space names the item by it) */
 };
 
 struct {
@@ -590,6 +591,7 @@ __noinline int send_uring(struct uring_call *u) {
 	r->ret = 0;
 	r->has_ret = 0;
 	r->ureq = u->req;
+	r->pad[0] = (__u8)u->op;
 	r->buflen = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = u->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
@@ -642,7 +644,7 @@ int BPF_PROG(on_uring_submit, void *req) {
 	__u64 *c = bpf_map_lookup_elem(&uring_ops, &slot);
 	if (c) (*c)++;
 	if (!record_calls) return 0;
-	struct uring_call u = {.req = (__u64)req};
+	struct uring_call u = {.req = (__u64)req, .op = op};
 	if (!uring_as_call(req, op, &u)) return 0;
 	if (!send_uring(&u)) return 0;
 	__u64 key = (__u64)req;

@@ -149,23 +149,12 @@ static void on_cap(const struct wh_rec_cap *r) {
 
 /* ---- records ---- */
 
-/* The io_uring operations the recorder sends as the syscall that does the same (bpf/learn.bpf.c,
- * uring_as_call), by opcode, and the name their items carry. */
-static const struct {
-	uint32_t op;
-	int nr;
-	const char *name;
-} uring_calls[] = {
-	{18, 257, "io_uring:openat"},	 {28, 257, "io_uring:openat2"},  {21, 332, "io_uring:statx"},
-	{36, 263, "io_uring:unlinkat"},	 {37, 258, "io_uring:mkdirat"},	 {35, 316, "io_uring:renameat"},
-	{39, 265, "io_uring:linkat"},	 {38, 266, "io_uring:symlinkat"}, {45, 41, "io_uring:socket"},
-	{16, 42, "io_uring:connect"},
-};
-
-static const char *uring_call_name(int nr) {
-	for (size_t i = 0; i < ARRAY_LEN(uring_calls); i++)
-		if (uring_calls[i].nr == nr) return uring_calls[i].name;
-	return "io_uring";
+/* An io_uring operation's item is named by its opcode: "io_uring:openat". */
+static const char *uring_call_name(uint32_t op) {
+	static char names[WH_URING_OPS][32];
+	if (op >= WH_URING_OPS) return "io_uring";
+	if (!names[op][0]) snprintf(names[op], sizeof names[op], "io_uring:%s", uring_op_name(op));
+	return names[op];
 }
 
 static bool uring_recorded(uint32_t op) {
@@ -179,7 +168,7 @@ static void build_call(const struct wh_rec_call *r, size_t size, struct pending 
 	c->tid = (pid_t)r->h.tid;
 	c->abi = r->abi < ABI_COUNT ? (enum abi)r->abi : ABI_X86_64;
 	c->nr = r->nr;
-	c->name = r->ureq ? uring_call_name(c->nr) : syscall_name(c->abi, c->nr);
+	c->name = r->ureq ? uring_call_name(r->pad[0]) : syscall_name(c->abi, c->nr);
 	c->has_ret = r->has_ret;
 	c->ret = r->ret;
 	memcpy(c->args, r->args, sizeof c->args);
