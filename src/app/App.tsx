@@ -9,7 +9,8 @@ import { parseKeys, type KeyPress } from './keys.js';
 import type { TuiController, ExportOutcome } from '../commands/tui-controller.js';
 import { queueRows, nextUndecided, type Row } from '../model/queue-view.js';
 import { suggestedPatterns } from '../model/glob.js';
-import type { QueueItem } from '../model/items.js';
+import { globAction, onePerAccess } from '../model/decisions.js';
+import type { PathQueueItem, QueueItem } from '../model/items.js';
 import { useController } from './use-controller.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useRawInput } from './use-raw-input.js';
@@ -26,8 +27,8 @@ type Modal =
   | { kind: 'help' }
   | { kind: 'filter'; text: string }
   | { kind: 'deny'; keys: string[]; cursor: number; options: string[] }
-  | { kind: 'glob'; items: QueueItem[]; title: string; cursor: number; options: string[]; confirmSensitive?: string }
-  | { kind: 'glob-edit'; items: QueueItem[]; title: string; text: string; confirmSensitive?: string }
+  | { kind: 'glob'; items: PathQueueItem[]; title: string; cursor: number; options: string[]; confirmSensitive?: string }
+  | { kind: 'glob-edit'; items: PathQueueItem[]; title: string; text: string; confirmSensitive?: string }
   | { kind: 'export'; cursor: number; checked: Set<string>; formats: string[] }
   | { kind: 'busy'; text: string }
   | { kind: 'export-result'; results: ExportOutcome[] };
@@ -209,8 +210,7 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
         const paths = itemsUnder(row).filter((i) => i.kind === 'path');
         if (!paths.length) return setMessage('only paths can be widened to a pattern');
         // one glob per access kind (a directory holds reads, execs, stats… each widened alike)
-        const perAccess = new Map<string, QueueItem>();
-        for (const i of paths) if (i.kind === 'path' && !perAccess.has(i.access)) perAccess.set(i.access, i);
+        const perAccess = onePerAccess(paths);
         // a directory's own files (not those of its subdirectories) may share a pattern: f*.txt
         const prefix = row?.type === 'dir' ? (row.path === '/' ? '/' : `${row.path}/`) : '';
         const names = paths.flatMap((i) => (i.kind === 'path' && i.path.startsWith(prefix) && !i.path.slice(prefix.length).includes('/') ? [i.path.slice(prefix.length)] : []));
@@ -218,8 +218,8 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
           ...suggestedPatterns(row?.type === 'dir' ? { dir: row.path, names } : { path: (paths[0] as { path: string }).path }),
           OWN_PATTERN,
         ];
-        const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${dirLabel(row.path)} (${[...perAccess.keys()].join(', ')}) to` : `widen ${paths[0]!.label} to`;
-        return setModal({ kind: 'glob', items: [...perAccess.values()], title, cursor: 0, options });
+        const title = row?.type === 'dir' ? `widen the ${paths.length} path(s) in ${dirLabel(row.path)} (${perAccess.map((i) => i.access).join(', ')}) to` : `widen ${paths[0]!.label} to`;
+        return setModal({ kind: 'glob', items: perAccess, title, cursor: 0, options });
       }
       case 'A':
       case 'D':
@@ -240,12 +240,7 @@ export function App({ controller: ctrl, formats, onExit }: AppProps) {
   /** Widen the items to a pattern; a sensitive path covered asks for Enter once more. */
   const applyGlob = (modal: Extract<Modal, { kind: 'glob' | 'glob-edit' }>, pattern: string): void => {
     if (!pattern) return setMessage('type a pattern: * is one path component (or part of one), ** any depth');
-    const allowSensitive = modal.confirmSensitive === pattern;
-    ctrl.dispatch(
-      modal.items.length === 1
-        ? { type: 'glob', key: modal.items[0]!.key, pattern, allowSensitive }
-        : { type: 'batch', actions: modal.items.map((i) => ({ type: 'glob' as const, key: i.key, pattern, allowSensitive })) },
-    );
+    ctrl.dispatch(globAction(modal.items, pattern, modal.confirmSensitive === pattern));
     const err = ctrl.review.error;
     if (err && /confirm to widen/.test(err) && modal.confirmSensitive !== pattern) {
       setMessage(`${err} — press Enter again to confirm`);

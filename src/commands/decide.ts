@@ -3,7 +3,7 @@
  * (scripts, CI), through the same reducer the TUI uses: widen the paths the patterns match,
  * then decide every item still undecided. Decisions are saved in the snapshot.
  */
-import { decide, effectiveDecision, globRules, initialState, tally, type Decisions, type ReviewState } from '../model/decisions.js';
+import { decide, effectiveDecision, globAction, globRules, initialState, onePerAccess, tally, type Decisions, type ReviewState } from '../model/decisions.js';
 import { globMatches } from '../model/glob.js';
 import { queueItems, type PathQueueItem } from '../model/items.js';
 import { InputError } from '../store/errors.js';
@@ -56,9 +56,7 @@ function widen(state: ReviewState, pattern: string): { state: ReviewState; widen
       'whittle show SNAPSHOT lists the recorded paths; * stands for one path component (or part of one), ** for any depth',
     );
   }
-  const perAccess = new Map<string, PathQueueItem>();
-  for (const i of matched) if (!perAccess.has(i.access)) perAccess.set(i.access, i);
-  const next = decide(state, { type: 'batch', actions: [...perAccess.values()].map((i) => ({ type: 'glob' as const, key: i.key, pattern })) });
+  const next = decide(state, globAction(onePerAccess(matched), pattern));
   if (next.error) {
     throw new InputError(
       `--glob ${pattern}: ${next.error}`,

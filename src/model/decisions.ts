@@ -75,6 +75,24 @@ export function tally(state: ReviewState): { accepted: number; denied: number; u
   return { accepted, denied, undecided, total: state.items.length };
 }
 
+/**
+ * Widening paths to a pattern is one glob decision per access kind (a directory holds reads,
+ * execs, stats… each widened alike): the decision on one item of a kind covers the others.
+ * The items that carry them, one per access kind, in the order first met.
+ */
+export function onePerAccess(items: QueueItem[]): PathQueueItem[] {
+  const seen = new Map<string, PathQueueItem>();
+  for (const i of items) if (i.kind === 'path' && !seen.has(i.access)) seen.set(i.access, i);
+  return [...seen.values()];
+}
+
+/** The action that widens these items (one per access kind, see onePerAccess) to a pattern. */
+export function globAction(items: PathQueueItem[], pattern: string, allowSensitive = false): ReviewAction {
+  return items.length === 1
+    ? { type: 'glob', key: items[0]!.key, pattern, allowSensitive }
+    : { type: 'batch', actions: items.map((i) => ({ type: 'glob' as const, key: i.key, pattern, allowSensitive })) };
+}
+
 /** Why a glob may not be applied to an item, or null. Never widen over a sensitive path silently. */
 export function globProblem(item: QueueItem, pattern: string, allowSensitive = false): string | null {
   if (item.kind !== 'path') return 'only paths can be widened to a pattern';
