@@ -541,6 +541,10 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	return 0;
 }
 
+/* Set when the session submitted an io_uring operation (user space reads it from the mapped
+ * .bss before looking the per-opcode counters up). */
+__u8 uring_used = 0;
+
 /* Where io_uring keeps each operation's arguments (set by user space before load). */
 const volatile struct wh_uring_layout uring_layout = {};
 
@@ -643,6 +647,7 @@ int BPF_PROG(on_uring_submit, void *req) {
 	__u32 slot = op < WH_URING_OPS ? op : WH_URING_OPS - 1;
 	__u64 *c = bpf_map_lookup_elem(&uring_ops, &slot);
 	if (c) (*c)++;
+	uring_used = 1;
 	if (!record_calls) return 0;
 	struct uring_call u = {.req = (__u64)req, .op = op};
 	if (!uring_as_call(req, op, &u)) return 0;

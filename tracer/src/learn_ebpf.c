@@ -381,6 +381,8 @@ static uint64_t uring_count(uint32_t op) {
  * some, but those the recorder sends as syscalls); with names, into b when given. */
 static uint64_t uring_unrecorded(struct sbuf *b) {
 	uint64_t n = 0;
+	/* no ring was used: nothing to look up (this runs at every tick) */
+	if (!skel || !skel->bss->uring_used) return 0;
 	for (uint32_t op = 0; op < WH_URING_OPS; op++) {
 		if (!uring_op_carries(op)) continue;
 		if (capture_calls && uring_recorded(op)) continue;
