@@ -317,12 +317,25 @@ static void host_modes_on_the_way(const char *root, const struct stat *root_st, 
 	}
 }
 
+/* May what is missing at path be made? Only on the view's own tmpfs: where its nearest
+ * existing ancestor is under a bind mount, making it would change the host's filesystem (e.g.
+ * a temp dir a previous run made). */
+static bool makeable_in_view(const char *path, const struct stat *root_st) {
+	char anc[8192];
+	snprintf(anc, sizeof anc, "%s", path);
+	struct stat ast = {0};
+	for (char *slash; (slash = strrchr(anc, '/')) && slash > anc;) {
+		*slash = 0;
+		if (stat(anc, &ast) == 0) break;
+	}
+	return ast.st_dev == root_st->st_dev;
+}
+
 /* The host's symlink host as the same symlink at target in the view, unless something is
- * there already (a listed directory's stand-in, or a bind's own) or the place is not on the
- * view's own tmpfs (making it would change the host's filesystem). */
+ * there already (a listed directory's stand-in, or a bind's own) or it cannot be made there. */
 static void symlink_in_view(const char *host, const char *target, const struct stat *root_st) {
 	struct stat ts;
-	if (lstat(target, &ts) == 0) return;
+	if (lstat(target, &ts) == 0 || !makeable_in_view(target, root_st)) return;
 	char to[4096], dir[8192];
 	ssize_t n = readlink(host, to, sizeof to - 1);
 	if (n < 0) return;
@@ -330,10 +343,6 @@ static void symlink_in_view(const char *host, const char *target, const struct s
 	snprintf(dir, sizeof dir, "%s", target);
 	char *slash = strrchr(dir, '/');
 	if (slash) *slash = 0;
-	char anc[8192];
-	snprintf(anc, sizeof anc, "%s", dir);
-	while (stat(anc, &ts) < 0 && (slash = strrchr(anc, '/')) && slash > anc) *slash = 0;
-	if (ts.st_dev != root_st->st_dev) return;
 	mkdirs(dir);
 	if (symlink(to, target) < 0) session_child_note("cannot recreate the symlink %s: %s", host, strerror(errno));
 }
@@ -430,16 +439,7 @@ static void build_view(const char *root) {
 		snprintf(t, sizeof t, "%s%s", root, plan.mounts[i].target);
 		struct stat st;
 		if (stat(t, &st) < 0) {
-			/* Make the mount point only on the view's own tmpfs: under a bind mount that
-			 * would change the host's filesystem (e.g. a temp dir a previous run made). */
-			char anc[8192];
-			snprintf(anc, sizeof anc, "%s", t);
-			struct stat ast = {0};
-			for (char *slash; (slash = strrchr(anc, '/')) && slash > anc;) {
-				*slash = 0;
-				if (stat(anc, &ast) == 0) break;
-			}
-			if (ast.st_dev != root_st.st_dev) {
+			if (!makeable_in_view(t, &root_st)) {
 				session_child_note("the accepted mount of %s on %s was not made: %s does not exist, and making it would change the "
 						   "host's filesystem",
 						   plan.mounts[i].fstype, plan.mounts[i].target, plan.mounts[i].target);
