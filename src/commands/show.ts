@@ -36,6 +36,15 @@ function exitText(doc: SnapshotDoc): string {
   return `exited ${e.code}`;
 }
 
+/** What was lost, each counter with what it is ("" when nothing was). */
+function lostText(lost: { total: number; counters: Record<string, number>; explain?: Record<string, string> }): string {
+  if (lost.total === 0) return '';
+  const each = Object.entries(lost.counters)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}${lost.explain?.[k] ? ` (${lost.explain[k]})` : ''}`);
+  return `${lost.total}: ${each.join('; ')}`;
+}
+
 function top<T>(rows: T[], n: number, f: (r: T) => string): string[] {
   const lines = rows.slice(0, n).map(f);
   if (rows.length > n) lines.push(`  … and ${rows.length - n} more (whittle show --json)`);
@@ -70,7 +79,7 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   }
   out.push(`  recorded   ${doc.createdAt} on ${doc.host.hostname}, kernel ${doc.host.kernel}, ${doc.recorder?.mechanism ?? '?'} recorder`);
   if (doc.status !== 'complete') out.push(`  STATUS     ${doc.status.toUpperCase()}: ${doc.statusReason ?? ''}`);
-  out.push(`  lost       ${doc.lost.total === 0 ? '0 (nothing the tracer could have missed was lost)' : `${doc.lost.total}: ` + Object.entries(doc.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v} (${doc.lost.explain[k] ?? ''})`).join('; ')}`);
+  out.push(`  lost       ${lostText(doc.lost) || '0 (nothing the tracer could have missed was lost)'}`);
   if (doc.recorder && !doc.recorder.pathResults) out.push(`  note       path results are 'unknown': the ${doc.recorder.mechanism} recorder does not see syscall exits`);
   if (doc.recorder?.capabilities === 'inferred') out.push(`  note       capabilities are inferred from syscalls (no in-kernel probe): check them before dropping any`);
   out.push('');
@@ -132,7 +141,7 @@ export function renderRunReport(r: RunReport, file: string): string {
   out.push(`  verdict    ${verdict}${r.probes.length ? `; ${r.probes.length} probe(s) answered ENOSYS (not denials)` : ''}`);
   out.push(`  sandbox    ${r.landlockAbi > 0 ? `Landlock ABI ${r.landlockAbi}` : 'no Landlock'}; path denials ${r.pathDenialsVisible ? 'seen' : `NOT seen${r.pathDenialsWhy ? ` (${r.pathDenialsWhy})` : ''}`}`);
   if (r.undecided) out.push(`  undecided  ${r.undecided} item(s) had no decision and were denied`);
-  out.push(`  lost       ${r.lost.total === 0 ? '0' : `${r.lost.total}: ${Object.entries(r.lost.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}${r.lost.explain?.[k] ? ` (${r.lost.explain[k]})` : ''}`).join('; ')}`}`);
+  out.push(`  lost       ${lostText(r.lost) || '0'}`);
   out.push('');
   out.push(`denials (${r.denials.length})`);
   out.push(...top(r.denials, 200, (d) => `  ${describeDenial(d)}${d.count > 1 ? `  ${d.count}×` : ''}`));
