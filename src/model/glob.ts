@@ -72,10 +72,12 @@ function generatedParts(name: string, dir: boolean, strong = false): Array<[numb
   // a mkstemp-like tail: after a separator (tmp.Xy12ab, wk.kGSR; mktemp's 6 or 10 X's may all
   // come out lowercase) or the last six characters
   const sep = /[._-]([A-Za-z0-9]{4,})$/.exec(stem);
-  // (as a suggestion only: config, backup and other words have six letters too)
-  const made = (t: string) => classes(t) >= 2 || (!strong && (t.length === 6 || t.length === 10));
+  // (as a suggestion only: config, backup and other words have six letters too; and to say a
+  // name IS made up, an uppercase letter among others: python3 and v2a1 are words)
+  const made = (t: string) => (strong ? classes(t) >= 2 && /[A-Z]/.test(t) : classes(t) >= 2 || t.length === 6 || t.length === 10);
   if (sep && made(sep[1]!)) spans.push([sep.index + 1, stem.length]);
-  else if (!sep && stem.length > 6 && /^[A-Za-z0-9]{6}$/.test(stem.slice(-6)) && classes(stem.slice(-6)) >= 2) spans.push([stem.length - 6, stem.length]);
+  else if (!sep && stem.length > 6 && /^[A-Za-z0-9]{6}$/.test(stem.slice(-6)) && classes(stem.slice(-6)) >= 2 && (!strong || /[A-Z]/.test(stem.slice(-6))))
+    spans.push([stem.length - 6, stem.length]);
   if (spans.length || strong) return spans;
   // else the last run of digits (libc.so.6 has one too: only a suggestion)
   const digits = [...stem.matchAll(/[0-9]+/g)].pop();

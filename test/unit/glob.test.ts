@@ -53,5 +53,8 @@ describe('what a path can be widened to', () => {
     expect(generatedWidenings('/usr/lib/python3.11/os.py', false, true)).toEqual([]);
     expect(generatedWidenings('/etc/passwd', false, true)).toEqual([]);
     expect(generatedWidenings('/usr/bin/python3-config', false, true)).toEqual([]);
+    // a venv's bin/python3 is a word and a version, not mkstemp's six characters
+    expect(generatedWidenings('/tmp/venv/bin/python3', false, true)).toEqual([]);
+    expect(generatedWidenings('/tmp/wk.kGSR', false, true)).toEqual(['/tmp/wk.*']);
   });
 });
