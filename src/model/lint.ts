@@ -58,7 +58,7 @@ export const lintRules: Readonly<Record<string, string>> = {
   'broad-allowlist': "the syscall allow set is about as wide as Docker's default, or wider",
   'docker-baseline': "how the syscall allow set compares with Docker's default (numbers)",
   'undecided-accepted': 'undecided items were accepted without a decision',
-  'made-up-name': 'a path created under a name made up each run (mktemp) allowed only as it was: the next run is denied',
+  'made-up-name': "a path created under a name made up each run (mktemp) allowed only as it was: the next run's name is not in the policy",
 };
 
 const ESSENTIAL: ReadonlyArray<{ name: string; why: string }> = [
@@ -223,7 +223,7 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
       'warning',
       'made-up-name',
       r.pattern,
-      `created with a name that looks made up each run (mktemp, a temp file): allowed only as it was, so the next run's new name is denied; widen it to ${pattern} (g in whittle review, or whittle decide SNAPSHOT --glob '${pattern}')`,
+      `created with a name that looks made up each run (mktemp, a temp file): allowed only as it was, so the next run's new name is not in the policy (a launcher that enforces names, such as AppArmor, denies it; whittle run may let it through by its directory); widen it to ${pattern} (g in whittle review, or whittle decide SNAPSHOT --glob '${pattern}')`,
     );
   }
 

@@ -37,7 +37,7 @@ describe('whittle decide --glob', () => {
     const lint = await runWhittle(['lint', l.snapshot]);
     const made = lint.stdout.split('\n').filter((x) => x.includes('made-up-name'));
     expect(made, lint.stdout).toHaveLength(1);
-    expect(made[0]).toMatch(new RegExp(`^warning made-up-name ${work.dir}/wk\\.A1\\w{6}: .*the next run's new name is denied; widen it to ${tree.replace(/[.*]/g, '\\$&')}`));
+    expect(made[0]).toMatch(new RegExp(`^warning made-up-name ${work.dir}/wk\\.A1\\w{6}: .*the next run's new name is not in the policy .*; widen it to ${tree.replace(/[.*]/g, '\\$&')}`));
     // and it is so: the next run's new directory is denied
     const plain = await enforce(l.snapshot, argv, { dir: work.dir });
     expect(plain.report.denialCount).toBeGreaterThan(0);
