@@ -40,7 +40,7 @@ static uint64_t *percpu_buf;
 static struct intmap exe_of_pid;   /* tgid → malloc'd exe path */
 static struct intmap dir_paths;    /* dirkey → malloc'd directory path */
 static struct intmap pending_exec; /* tid → struct pending */
-static struct intmap pending_uring; /* io_uring request → struct pending (an open awaiting its result) */
+static struct intmap pending_uring; /* io_uring request → struct pending (an operation awaiting its result) */
 static bool uring_seen = true;     /* the kernel has the io_uring tracepoints, and they are attached */
 static struct intmap seen_slots;   /* slot index → struct item * */
 static uint64_t cap_lost_local;
@@ -80,15 +80,29 @@ static const char *const capfn_names[WH_FN_COUNT] = {
 	[WH_FN_HAS_CAPABILITY_NOAUDIT] = "has_capability_noaudit",
 };
 
+/* Facts about the running kernel that are costly to find (kallsyms, BTF) are kept per boot in
+ * /run/whittle: the path for one, "" when the boot id cannot be read. */
+static void boot_cache_path(char *out, size_t n, const char *name) {
+	out[0] = 0;
+	char *boot = read_small_file("/proc/sys/kernel/random/boot_id", NULL);
+	if (!boot) return;
+	boot[strcspn(boot, "\n")] = 0;
+	snprintf(out, n, "/run/whittle/%s-%s", name, boot);
+	free(boot);
+}
+
+/* Open a per-boot cache file for writing (making /run/whittle), or NULL. */
+static FILE *boot_cache_create(const char *path) {
+	if (!path[0] || (mkdir("/run/whittle", 0755) < 0 && errno != EEXIST)) return NULL;
+	return fopen(path, "we");
+}
+
 /* The address ranges of those functions. Reading /proc/kallsyms costs ~60 ms, so the ranges
  * are kept per boot in /run/whittle (the kernel's text does not move while it runs). */
 static bool capfn_ranges(uint64_t start[WH_FN_COUNT], uint64_t end[WH_FN_COUNT]) {
-	char *boot = read_small_file("/proc/sys/kernel/random/boot_id", NULL);
-	char cache[128] = "";
-	if (boot) {
-		boot[strcspn(boot, "\n")] = 0;
-		snprintf(cache, sizeof cache, "/run/whittle/capfuncs-%s", boot);
-		free(boot);
+	char cache[128];
+	boot_cache_path(cache, sizeof cache, "capfuncs");
+	if (cache[0]) {
 		FILE *f = fopen(cache, "re");
 		if (f) {
 			int got = 0;
@@ -123,12 +137,10 @@ static bool capfn_ranges(uint64_t start[WH_FN_COUNT], uint64_t end[WH_FN_COUNT])
 	for (int i = 0; i < WH_FN_COUNT; i++)
 		if (!start[i] || !end[i] || end[i] - start[i] > (1 << 16)) start[i] = end[i] = 0, ok = false;
 	if (!start[WH_FN_SECURITY_CAPABLE] || !start[WH_FN_VM_ENOUGH_MEMORY]) return false;
-	if (cache[0] && ok && (mkdir("/run/whittle", 0755) == 0 || errno == EEXIST)) {
-		FILE *o = fopen(cache, "we");
-		if (o) {
-			for (int i = 0; i < WH_FN_COUNT; i++) fprintf(o, "%llx %llx\n", (unsigned long long)start[i], (unsigned long long)end[i]);
-			fclose(o);
-		}
+	FILE *o = ok ? boot_cache_create(cache) : NULL;
+	if (o) {
+		for (int i = 0; i < WH_FN_COUNT; i++) fprintf(o, "%llx %llx\n", (unsigned long long)start[i], (unsigned long long)end[i]);
+		fclose(o);
 	}
 	return true;
 }
@@ -247,7 +259,7 @@ static int on_record(void *ctx, void *data, size_t size) {
 		struct pending *p = xmalloc(sizeof *p);
 		build_call(r, size, p);
 		if (r->ureq) {
-			/* an open through io_uring: the result comes at its completion */
+			/* an operation through io_uring: the result comes at its completion */
 			free_pending(intmap_put(&pending_uring, r->ureq, p));
 		} else if (!r->has_ret) {
 			/* exec: the result comes in a RET record */
@@ -515,12 +527,10 @@ static const struct {
  * structures are not there (operations then cannot be followed). */
 static bool uring_layout_fill(struct wh_uring_layout *L) {
 	memset(L, 0, sizeof *L);
-	char *boot = read_small_file("/proc/sys/kernel/random/boot_id", NULL);
-	char cache[160] = "";
-	if (boot) {
-		boot[strcspn(boot, "\n")] = 0;
-		snprintf(cache, sizeof cache, "/run/whittle/uring-layout-%zu-%s", sizeof *L, boot);
-		free(boot);
+	char key[48], cache[160];
+	snprintf(key, sizeof key, "uring-layout-%zu", sizeof *L);
+	boot_cache_path(cache, sizeof cache, key);
+	if (cache[0]) {
 		FILE *f = fopen(cache, "re");
 		if (f) {
 			bool got = fread(L, sizeof *L, 1, f) == 1;
@@ -555,12 +565,10 @@ static bool uring_layout_fill(struct wh_uring_layout *L) {
 		}
 	}
 	btf__free(b);
-	if (cache[0] && L->ok && (mkdir("/run/whittle", 0755) == 0 || errno == EEXIST)) {
-		FILE *o = fopen(cache, "we");
-		if (o) {
-			fwrite(L, sizeof *L, 1, o);
-			fclose(o);
-		}
+	FILE *o = L->ok ? boot_cache_create(cache) : NULL;
+	if (o) {
+		fwrite(L, sizeof *L, 1, o);
+		fclose(o);
 	}
 	return L->ok == 1;
 }
