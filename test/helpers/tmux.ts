@@ -169,12 +169,25 @@ export class TmuxSession {
     let screen = '';
     for (;;) {
       screen = await this.capture(o.escapes);
-      if (typeof test === 'function' ? test(screen) : test.test(screen)) return screen;
+      if (!this.torn(screen) && (typeof test === 'function' ? test(screen) : test.test(screen))) return screen;
       if (Date.now() > deadline) break;
       this.remember();
       await sleep(50);
     }
     throw new Error(`timed out after ${timeout} ms waiting for ${typeof test === 'function' ? test.toString().slice(0, 200) : test}; the screen was:\n${screen}`);
+  }
+
+  /**
+   * A capture taken between two pieces of one TUI frame: tmux reads the pty in pieces, and a
+   * frame of whittle's screen is several kilobytes, so a capture can show its top drawn and its
+   * bottom rows still blank (a person never sees it: the rest follows within microseconds).
+   * whittle's screen, once its frame is there, always ends with the line of keys on the last
+   * row, so a running TUI whose last row is blank is mid-frame, and waits look again.
+   */
+  private torn(screen: string): boolean {
+    const lines = screen.replace(/\n$/, '').split('\n');
+    if (!/^╭─ /.test(lines[0] ?? '')) return false;
+    return (lines[lines.length - 1] ?? '').trim() === '' && this.exitStatus() === undefined;
   }
 
   /** Resize the window (and so the pane): what runs in it gets SIGWINCH. */
