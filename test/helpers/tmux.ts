@@ -180,8 +180,8 @@ export class TmuxSession {
   /**
    * A capture taken between two pieces of one TUI frame: tmux reads the pty in pieces, and a
    * frame of whittle's screen is several kilobytes, so a capture can show its top drawn and its
-   * bottom rows still blank (a person never sees it: the rest follows within microseconds).
-   * whittle's screen, once its frame is there, always ends with the line of keys on the last
+   * bottom rows still blank (a person never sees it: the rest follows within microseconds);
+   * likewise the old frame just after the window grew, before the TUI redraws. whittle's screen, once its frame is there, always ends with the line of keys on the last
    * row, so a running TUI whose last row is blank is mid-frame, and waits look again.
    */
   private torn(screen: string): boolean {
