@@ -211,6 +211,7 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
   // ── names made up each run, allowed only as they were ──
   const globs = policy.paths.filter((r) => r.action === 'allow' && isGlob(r.pattern));
   const made: string[] = []; // said once, for the outermost (a mktemp directory, not each file in it)
+  const byPattern = new Map<string, string[]>(); // and once per pattern (sort's many temp files)
   for (const r of [...policy.paths].sort((a, b) => a.pattern.length - b.pattern.length)) {
     if (r.action !== 'allow' || isGlob(r.pattern) || !r.access.includes('create')) continue;
     if (globs.some((g) => globMatches(g.pattern, r.pattern))) continue;
@@ -219,11 +220,15 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
     const pattern = generatedWidenings(r.pattern, below, true)[0];
     if (!pattern) continue;
     made.push(r.pattern);
+    byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), r.pattern]);
+  }
+  for (const [pattern, names] of byPattern) {
+    const more = names.length > 1 ? ` (and ${names.length - 1} more like it)` : '';
     add(
       'warning',
       'made-up-name',
-      r.pattern,
-      `created with a name that looks made up each run (mktemp, a temp file): allowed only as it was, so the next run's new name is not in the policy (a launcher that enforces names, such as AppArmor, denies it; whittle run may let it through by its directory); widen it to ${pattern} (g in whittle review, or whittle decide SNAPSHOT --glob '${pattern}')`,
+      names[0]!,
+      `created${more} with a name that looks made up each run (mktemp, a temp file): allowed only as it was, so the next run's new name is not in the policy (a launcher that enforces names, such as AppArmor, denies it; whittle run may let it through by its directory); widen it to ${pattern} (g in whittle review, or whittle decide SNAPSHOT --glob '${pattern}')`,
     );
   }
 

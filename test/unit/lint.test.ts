@@ -140,6 +140,16 @@ describe('each rule fires on a policy that has the problem, and not on the clean
     expect(lint(p).filter((f) => f.rule === 'made-up-name').map((f) => f.item)).toEqual(['/tmp/app/wk.Xy12Ab']);
   });
 
+  it("sort's many temp files, all made the same way: one warning for the one pattern, with how many", () => {
+    const p = clean();
+    for (const n of ['sort5vLZke', 'sortb57d6J', 'sortD7Yr57']) path(`/tmp/app/${n}`, 'create', 'write', 'read', 'remove')(p);
+    path('/tmp/ccAbCdEf.s', 'create', 'write')(p);
+    const made = lint(p).filter((f) => f.rule === 'made-up-name');
+    expect(made.map((f) => f.message.match(/widen it to (\S+)/)![1])).toEqual(['/tmp/cc*.s', '/tmp/app/sort*']);
+    expect(made[1]!.message).toMatch(/^created \(and 2 more like it\) with a name/);
+    expect(made[0]!.message).toMatch(/^created with a name/);
+  });
+
   it('every rule in the table is exercised above (plus the two Docker ones below)', () => {
     const exercised = new Set([...cases.map((c) => c.rule), 'broad-allowlist', 'docker-baseline']);
     expect(Object.keys(lintRules).filter((r) => !exercised.has(r))).toEqual([]);
