@@ -12,7 +12,7 @@ import { addBusybox, makeImageBundle } from '../helpers/container-images.js';
 import { requireTools } from '../helpers/bundle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { scratchDir } from '../helpers/whittle.js';
-import { Queue, startWhittle, statusLines, tallyOf, waitForJson, type TmuxSession } from '../helpers/tmux.js';
+import { Queue, startWhittle, statusLines, tallyOf, waitForJson, workloadText, type TmuxSession } from '../helpers/tmux.js';
 
 type Snap = {
   status: string;
@@ -22,12 +22,6 @@ type Snap = {
 };
 
 /** The workload pane's text as one line (the pane wraps long lines at its width). */
-const paneText = (screen: string) =>
-  screen
-    .split('\n')
-    .map((l) => (l.includes('││') ? l.slice(1, l.indexOf('││')) : ''))
-    .join('')
-    .replace(/\s+/g, ' ');
 
 let work: { dir: string; cleanup: () => void };
 let bundle: string;
@@ -61,8 +55,8 @@ describe('whittle learn --container in the TUI', () => {
 
     // the container's output is in the pane; the queue has the runtime's layer as its own section
     let screen = await s.waitFor(/^workload ended /m, { timeout: 30_000 });
-    expect(paneText(screen)).toContain('hello from the image');
-    expect(paneText(screen)).toContain('container-done');
+    expect(workloadText(screen)).toContain('hello from the image');
+    expect(workloadText(screen)).toContain('container-done');
     expect(screen).toMatch(/the workload ended \(exit status 0\)/);
     await q.filter('runtime');
     screen = await s.waitFor(/THE CONTAINER RUNTIME'S OWN SYSCALLS/i);
@@ -77,7 +71,7 @@ describe('whittle learn --container in the TUI', () => {
     screen = await s.waitFor((x) => tallyOf(x)?.undecided === 0);
     await s.sendKeys('r');
     screen = await s.waitFor(/── run for real: .*──/, { timeout: 30_000 });
-    expect(paneText(screen)).toMatch(/launching \S+bundle for real through runc, under \d+ allowed syscalls/);
+    expect(workloadText(screen)).toMatch(/launching \S+bundle for real through runc, under \d+ allowed syscalls/);
     expect(screen).toMatch(/run for real: 0 denial\(s\), exit status 0/);
 
     // deny mkdir: the container's mkdir fails with EPERM there, and the denial comes back marked
@@ -91,8 +85,8 @@ describe('whittle learn --container in the TUI', () => {
     expect(doc.decisions[`syscall:${mkdir}`]).toMatchObject({ action: 'deny', errno: 'EPERM' });
     await s.sendKeys('r');
     screen = await s.waitFor(/run for real: [1-9]\d* denial\(s\)/, { timeout: 30_000 });
-    expect(paneText(screen)).toMatch(/mkdir: can't create directory '\/data\/new': Operation not permitted/);
-    expect(paneText(screen)).toMatch(new RegExp(`denied syscall ${mkdir} → EPERM`));
+    expect(workloadText(screen)).toMatch(/mkdir: can't create directory '\/data\/new': Operation not permitted/);
+    expect(workloadText(screen)).toMatch(new RegExp(`denied syscall ${mkdir} → EPERM`));
     expect(statusLines(screen).join('\n')).toMatch(/run for real: 1 denial\(s\), exit status [1-9]/);
     screen = await s.waitFor(new RegExp(`⊘${mkdir}`));
 

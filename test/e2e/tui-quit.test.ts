@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { requireRootAndBuild } from '../helpers/setup.js';
-import { Queue, detailHead, panesOf, startWhittle, tallyOf, type TmuxSession } from '../helpers/tmux.js';
+import { Queue, detailHead, panesOf, startWhittle, tallyOf, workloadText, type TmuxSession } from '../helpers/tmux.js';
 
 type Snap = { status: string; decisions: Record<string, { action: string; errno?: string }>; workload: { exitStatus: number | null } };
 
@@ -149,6 +149,53 @@ describe('quitting while the workload runs', () => {
     expect(doc.status).toBe('complete');
     expect(doc.workload.exitStatus).toBe(128 + 15);
     expect(doc.decisions['syscall:execve']).toMatchObject({ action: 'accept' });
+  });
+});
+
+// A daemon (here: setsid, a session of its own) does not hear the terminal: Ctrl-C reaches the
+// shell that started it, which has ended. whittle waits for the daemon (it is the workload too),
+// says so, and then Ctrl-C stops it.
+describe('a workload whose first process ends and leaves a daemon running', () => {
+  const daemon = (secs: number) => ['sh', '-c', `(setsid sleep ${secs} &); echo parent-done`];
+  const leftRunning = (secs: number) => new RegExp(`whittle: warning: sh \\(pid \\d+\\) ended \\(exit status 0\\) and left 1 process running: sleep \\(pid ${pgrep(`sleep ${secs}`)[0]}\\); the session goes on until they end too`);
+
+  it('learn --headless in a terminal says what is left and waits; Ctrl-C then stops it and saves the snapshot', async () => {
+    const s = await startWhittle(['learn', '--headless', '--snapshot', 'snap.json', '--', ...daemon(307)], { cols: 200, rows: 20 });
+    sessions.push(s);
+    await s.waitFor(/hint: Ctrl-C \(q in the TUI\) stops them and keeps what was seen/);
+    expect(pgrep('sleep 307')).toHaveLength(1);
+    expect(await s.capture()).toMatch(leftRunning(307));
+    // still waiting for it: no snapshot summary yet
+    expect(await s.capture()).not.toMatch(/snapshot snap\.json/);
+    await s.sendKeys('C-c');
+    expect(await s.waitForExit()).toBe(0); // the workload's own status: its first process exited 0
+    expect(pgrep('sleep 307')).toEqual([]);
+    await s.waitForProcessesGone();
+    expect(await s.capture()).toMatch(/stopping: Ctrl-C after the workload's first process had ended[\s\S]*snapshot snap\.json \(complete\)/);
+    const doc = JSON.parse(readFileSync(path.join(s.cwd, 'snap.json'), 'utf8')) as Snap & { messages: Array<{ message: string }> };
+    expect(doc.status).toBe('complete');
+    expect(doc.workload.exitStatus).toBe(0);
+    expect(doc.messages.map((m) => m.message)).toEqual(expect.arrayContaining([expect.stringMatching(/left 1 process running: sleep/), expect.stringMatching(/^stopping: Ctrl-C/)]));
+  });
+
+  it('the TUI shows it in the workload pane, and q stops it', async () => {
+    const { s, snap } = await learning(daemon(308));
+    await s.waitFor((x) => /left 1 process running: sleep/.test(workloadText(x)));
+    expect(pgrep('sleep 308')).toHaveLength(1);
+    await s.sendKeys('q');
+    expect(await s.waitForExit()).toBe(0);
+    expect(pgrep('sleep 308')).toEqual([]);
+    await s.waitForProcessesGone();
+    expect((JSON.parse(readFileSync(snap, 'utf8')) as Snap).status).toBe('complete');
+  });
+
+  it('nothing is said when nothing is left (the shell waits for its child)', async () => {
+    const s = await startWhittle(['learn', '--headless', '--snapshot', 'snap.json', '--', 'sh', '-c', 'sleep 0.5 & wait; echo waited'], { cols: 200, rows: 20 });
+    sessions.push(s);
+    expect(await s.waitForExit()).toBe(0);
+    const screen = await s.capture();
+    expect(screen).toMatch(/waited[\s\S]*snapshot snap\.json \(complete\)/);
+    expect(screen).not.toMatch(/left \d+ process/);
   });
 });
 

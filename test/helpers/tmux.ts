@@ -131,7 +131,9 @@ export class TmuxSession {
       .map(([k, v]) => shq(`${k}=${v}`))
       .join(' ');
     const redirect = o.stderrToFile ? ` 2> ${shq(this.stderrFile)}` : '';
-    const trap = o.exitStatusAfterHangup ? `trap '' HUP; ` : '';
+    // like a person's shell, the wrapper outlives a Ctrl-C meant for the command (a handler, not
+    // "ignore": an ignored SIGINT would be inherited by the command)
+    const trap = `trap : INT; ${o.exitStatusAfterHangup ? `trap '' HUP; ` : ''}`;
     const script = `${trap}cd ${shq(this.cwd)} && env ${unset}${assigns} ${o.argv.map(shq).join(' ')}${redirect}; echo $? > ${shq(this.exitFile)}`;
     await this.tmux([
       '-f', conf, 'new-session', '-d', '-s', this.name, '-x', String(o.cols ?? 100), '-y', String(o.rows ?? 30), 'sh', '-c', script,
@@ -396,6 +398,15 @@ export async function waitForJson<T = any>(file: string, test: (doc: T) => boole
 }
 
 /** The panes above the detail box (workload and queue), without the detail and status lines. */
+/** The text in the workload's pane, its wrapped lines joined (spaces collapsed). */
+export function workloadText(screen: string): string {
+  return screen
+    .split('\n')
+    .map((l) => (l.includes('││') ? l.slice(1, l.indexOf('││')) : ''))
+    .join('')
+    .replace(/\s+/g, ' ');
+}
+
 export function panesOf(screen: string): string {
   const lines = screen.split('\n');
   const top = lines.findIndex((l) => l.startsWith('┌'));

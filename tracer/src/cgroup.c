@@ -86,12 +86,13 @@ bool cgroup_has_pid(const struct cgroup *cg, pid_t pid) {
 	return found;
 }
 
-static void signal_dir(const char *dir, int sig) {
+/* Call fn for every process in dir and the cgroups below it. */
+static void each_pid(const char *dir, void (*fn)(pid_t pid, void *ctx), void *ctx) {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 	char *s = read_small_file(path, NULL);
 	if (s) {
-		for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) kill(atoi(line), sig);
+		for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) fn(atoi(line), ctx);
 		free(s);
 	}
 	DIR *d = opendir(dir);
@@ -99,9 +100,23 @@ static void signal_dir(const char *dir, int sig) {
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		signal_dir(path, sig);
+		each_pid(path, fn, ctx);
 	}
 	closedir(d);
+}
+
+static void signal_pid(pid_t pid, void *ctx) { kill(pid, *(int *)ctx); }
+
+static void collect_pid(pid_t pid, void *ctx) {
+	struct { pid_t *out; size_t max, n; } *c = ctx;
+	if (c->n < c->max) c->out[c->n] = pid;
+	c->n++;
+}
+
+size_t cgroup_pids(const struct cgroup *cg, pid_t *out, size_t max) {
+	struct { pid_t *out; size_t max, n; } c = { out, max, 0 };
+	if (cg->path) each_pid(cg->path, collect_pid, &c);
+	return c.n;
 }
 
 void cgroup_signal(const struct cgroup *cg, int sig) {
@@ -111,7 +126,7 @@ void cgroup_signal(const struct cgroup *cg, int sig) {
 		snprintf(path, sizeof path, "%s/cgroup.kill", cg->path);
 		if (write_file_str(path, "1") == 0) return;
 	}
-	signal_dir(cg->path, sig);
+	each_pid(cg->path, signal_pid, &sig);
 }
 
 static void remove_tree(const char *dir) {

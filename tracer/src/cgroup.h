@@ -4,6 +4,7 @@
 #define WHITTLE_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,8 @@ bool cgroup_populated(const struct cgroup *cg);
 bool cgroup_has_pid(const struct cgroup *cg, pid_t pid);
 /* Send a signal to every process in it; SIGKILL uses cgroup.kill when the kernel has it. */
 void cgroup_signal(const struct cgroup *cg, int sig);
+/* The processes in it (and below): how many there are; the first max of them in out. */
+size_t cgroup_pids(const struct cgroup *cg, pid_t *out, size_t max);
 void cgroup_destroy(struct cgroup *cg);
 
 #endif

@@ -212,9 +212,48 @@ static void reap(struct session *s) {
 		if (p == s->root) {
 			debug_timing("root reaped");
 			s->root_reaped = true;
+			s->root_reaped_ns = now_ns();
 			s->root_status = st;
 		}
 	}
+}
+
+/* The first process ended and others it started go on (a daemon, a background job): say
+ * which, that the session waits for them, and how to stop them. Said once, a moment after the
+ * first process ended, so that children ending along with it are not named. */
+static void say_left_running(struct session *s) {
+	s->said_left_running = true;
+	if (s->terminating || s->exec_failed || s->setup_error || !cgroup_populated(&s->cg)) return;
+	enum { SHOWN = 6 };
+	pid_t pids[SHOWN];
+	size_t n = cgroup_pids(&s->cg, pids, SHOWN);
+	if (!n) return;
+	const char *slash = strrchr(s->argv[0], '/');
+	char how[48];
+	int st = s->root_status;
+	if (WIFSIGNALED(st)) {
+		const char *ab = sigabbrev_np(WTERMSIG(st));
+		snprintf(how, sizeof how, "killed by SIG%s", ab ? ab : "?");
+	} else {
+		snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(st));
+	}
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s (pid %d) ended (%s) and left %zu process%s running: ", slash ? slash + 1 : s->argv[0], (int)s->root, how, n,
+		    n == 1 ? "" : "es");
+	for (size_t i = 0; i < n && i < SHOWN; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/comm", (int)pids[i]);
+		char *comm = read_small_file(path, NULL);
+		if (comm) comm[strcspn(comm, "\n")] = 0;
+		sbuf_printf(&b, "%s%s (pid %d)", i ? ", " : "", comm ? comm : "?", (int)pids[i]);
+		free(comm);
+	}
+	if (n > SHOWN) sbuf_printf(&b, ", and %zu more", n - SHOWN);
+	sbuf_adds(&b, "; the session goes on until they end too");
+	sbuf_addc(&b, 0);
+	emit_message("warning", b.data, "Ctrl-C (q in the TUI) stops them and keeps what was seen");
+	sbuf_free(&b);
 }
 
 static void begin_termination(struct session *s, const char *why) {
@@ -241,7 +280,12 @@ static void on_signal(int fd, uint32_t events, void *ctx) {
 			begin_termination(s, "stopping: the terminal went away (SIGHUP)");
 			break;
 		default:
-			/* SIGINT/SIGQUIT from the terminal reach the workload too: it decides. */
+			/* SIGINT/SIGQUIT from the terminal reach the workload too: it decides. Once its first
+			 * process has ended, what is left (a daemon in a session of its own) no longer hears
+			 * the terminal: then they stop the session. */
+			if (s->root_reaped)
+				begin_termination(s, si.ssi_signo == SIGINT ? "stopping: Ctrl-C after the workload's first process had ended"
+									    : "stopping: Ctrl-\\ after the workload's first process had ended");
 			break;
 		}
 	}
@@ -328,6 +372,7 @@ void session_run(struct session *s, int period_ms, void (*tick)(void)) {
 			/* A reaped root with a populated cgroup: keep reaping orphans handed to us. */
 			reap(s);
 		}
+		if (s->root_reaped && !s->said_left_running && now >= s->root_reaped_ns + 300000000ULL) say_left_running(s);
 		if (s->terminating && now >= s->kill_deadline_ns) {
 			cgroup_signal(&s->cg, SIGKILL);
 			s->kill_deadline_ns = now + 1000000000ULL;

@@ -18,6 +18,8 @@ struct session {
 	pid_t root;            /* the workload's first process */
 	bool root_reaped;
 	int root_status;       /* wait() status */
+	uint64_t root_reaped_ns;
+	bool said_left_running; /* the warning that the first process left others running */
 	bool exec_failed;
 	int exec_errno;
 	char *setup_error;     /* the child could not set the sandbox up (it said why) */
