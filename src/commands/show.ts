@@ -11,6 +11,7 @@ import { readRunReport } from '../store/report-file.js';
 import { showJson, capabilitiesByName } from '../model/summary.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import type { SnapshotDoc } from '../store/schema.js';
+import { messageText } from '../trace/protocol.js';
 
 /** One or two lines on what a recording holds (used right after learn). */
 export function describeSnapshot(rec: Recording): string[] {
@@ -125,7 +126,7 @@ export function renderShow(doc: SnapshotDoc, file: string): string {
   if (doc.messages.length) {
     out.push('');
     out.push('messages from the tracer');
-    for (const m of doc.messages) out.push(`  ${m.type}: ${m.message}${m.hint ? ` (${m.hint})` : ''}`);
+    for (const m of doc.messages) out.push(`  ${messageText(m)}`);
   }
   return out.join('\n') + '\n';
 }

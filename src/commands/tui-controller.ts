@@ -24,7 +24,7 @@ import { SnapshotFile } from '../store/snapshot.js';
 import { readRunReport } from '../store/report-file.js';
 import type { SnapshotDoc } from '../store/schema.js';
 import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
-import { EventLineReader } from '../trace/protocol.js';
+import { EventLineReader, messageText } from '../trace/protocol.js';
 import { whittleVersion } from '../version.js';
 import { defaultRuntime, profileName } from './export.js';
 
@@ -232,6 +232,13 @@ export class TuiController {
       this.phase = 'idle';
       this.term.write(`\x1b[1mrecorded:\x1b[0m ${this.doc.workload.argv.join(' ')}\r\n`);
       this.term.write(`exit status ${this.doc.workload.exitStatus ?? '?'}, ${this.doc.workload.processes ?? '?'} process(es), ${this.doc.recorder?.mechanism ?? '?'} recorder\r\n`);
+      // what whittle said while learning (a session stopped early, a daemon left running, a
+      // fallback recorder) bears on what the snapshot can hold: the reviewer sees it first
+      if (this.doc.status !== 'complete') this.note(`warning: this snapshot is ${this.doc.status}: ${this.doc.statusReason ?? ''}`);
+      if (this.doc.messages.length) {
+        this.term.write(`while learning, whittle said:\r\n`);
+        for (const m of this.doc.messages) this.note(messageText(m));
+      }
       this.term.write(`press r to run it for real under the current decisions\r\n`);
       this.changed();
       return;
@@ -299,7 +306,7 @@ export class TuiController {
           this.lost = e.total;
           this.lostDetail = e.counters;
         }
-        if (e.type === 'warning' || e.type === 'error') this.note(`${e.type}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+        if (e.type === 'warning' || e.type === 'error') this.note(messageText(e));
         onEvent?.(e);
         this.changed();
       },

@@ -178,6 +178,11 @@ export const messageEvent = z.object({
   hint: z.string().optional(),
 });
 
+/** A tracer's warning or error as one line: "warning: MESSAGE (HINT)". */
+export function messageText(m: { type: string; message: string; hint?: string }): string {
+  return `${m.type}: ${m.message}${m.hint ? ` (${m.hint})` : ''}`;
+}
+
 export const exitEvent = z.object({
   type: z.literal('exit'),
   pid: z.number().int(),

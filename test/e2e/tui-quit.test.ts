@@ -187,10 +187,18 @@ describe('a workload whose first process ends and leaves a daemon running', () =
     expect(pgrep('sleep 308')).toEqual([]);
     await s.waitForProcessesGone();
     expect((JSON.parse(readFileSync(snap, 'utf8')) as Snap).status).toBe('complete');
+    // a reviewer opening it later reads what was said while learning, before any item
+    const r = await startWhittle(['review', snap], { cols: 100, rows: 30 });
+    sessions.push(r);
+    const said = workloadText(await r.waitFor((x) => /^reviewing /m.test(x) && /press r to run it/.test(workloadText(x))));
+    expect(said).toMatch(/while learning, whittle said: whittle: warning: sh \(pid \d+\) ended \(exit status 0\) and left 1 process running: sleep \(pid \d+\)/);
+    expect(said).toMatch(/whittle: warning: stopping: whittle asked the tracer to end the session/);
+    await r.sendKeys('q');
+    expect(await r.waitForExit()).toBe(0);
   });
 
   it('nothing is said when nothing is left (the shell waits for its child)', async () => {
-    const s = await startWhittle(['learn', '--headless', '--snapshot', 'snap.json', '--', 'sh', '-c', 'sleep 0.5 & wait; echo waited'], { cols: 200, rows: 20 });
+    const s = await startWhittle(['learn', '--headless', '--snapshot', 'snap.json', '--', 'sh', '-c', 'echo started; sleep 0.5 & wait; echo waited'], { cols: 200, rows: 20 });
     sessions.push(s);
     expect(await s.waitForExit()).toBe(0);
     const screen = await s.capture();
