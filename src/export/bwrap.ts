@@ -58,6 +58,7 @@ import type { Access } from '../model/items.js';
 import type { PathRule, Policy } from '../model/policy.js';
 import type { Exporter, RenderResult, Unexpressed } from './types.js';
 import { ringUnexpressed } from './seccomp-rules.js';
+import { moveGroups } from '../launch/plan.js';
 
 type Kind = 'ro' | 'rw' | 'dev' | 'dir' | 'symlink' | 'tmpfs';
 
@@ -192,6 +193,13 @@ export function bwrapArgs(p: Policy): { args: string[]; unexpressed: Unexpressed
     }
   }
   for (const d of devWidened) unexpressed.push({ item: `read ${d}`, reason: 'bwrap has no read-only device bind: --dev-bind makes it read-write' });
+  // names moved between directories need them on one mount: their common directory, bound
+  // read-write (not a private scratch directory: its host content would be in the view)
+  for (const g of moveGroups(p)) {
+    if (!g.join || g.join === '/' || SCRATCH.includes(g.join) || isCreated(g.join)) continue;
+    want(g.join, 'rw');
+    unexpressed.push({ item: `rename or link between ${g.dirs.join(', ')}`, reason: `separately bound directories are separate mounts (EXDEV): their common directory ${g.join} is bound instead, all of it writable` });
+  }
 
   // ── what each path ends up as ──
   const binds: FsOp[] = [];
@@ -249,7 +257,9 @@ export function bwrapArgs(p: Policy): { args: string[]; unexpressed: Unexpressed
   for (const [scratch, n] of scratchUsed) {
     unexpressed.push({ item: `entries made or removed directly in ${scratch} (${n})`, reason: `${scratch} is a private tmpfs in the view: the host does not see them` });
   }
-  const roots = new Set(changedDirs.map((d) => bound(d)?.path ?? SCRATCH.find((s) => under(s, d)) ?? d));
+  // the mount each is on: the outermost bind that holds it (a bind nested in one as strong is left out)
+  const mountOf = (d: string) => ops.find((o) => (o.kind === 'rw' || o.kind === 'ro' || o.kind === 'dev') && under(o.path, d))?.path;
+  const roots = new Set(changedDirs.map((d) => mountOf(d) ?? SCRATCH.find((s) => under(s, d)) ?? d));
   if (roots.size > 1) {
     unexpressed.push({ item: `rename or link across ${[...roots].join(', ')}`, reason: 'separately bound directories are separate mounts: a rename or link between them fails with EXDEV' });
   }

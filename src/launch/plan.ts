@@ -57,6 +57,51 @@ export interface ViewEntry {
 /** Where the kernel's own filesystems are: never bound, made fresh (/proc) or left out. */
 const virtualRoots = ['/proc'];
 
+/**
+ * Directories between which the workload moves names (rename, hard link), grouped so that each
+ * group can share one mount and Landlock's REFER right: the kernel refuses a rename or link
+ * between two mounts with EXDEV, even two binds of the same filesystem, and so does Landlock
+ * between directories without REFER. A group is the directories, under one top-level directory
+ * (/tmp, /home, …), that hold a renamed or linked name; a link's source is recorded only as
+ * looked at (stat), so where there is a link the group takes every directory the workload
+ * writes names in there too. `join` is their nearest common directory (only for two or more).
+ */
+export function moveGroups(p: Policy): Array<{ dirs: string[]; join?: string }> {
+  const byTop = new Map<string, { movers: Set<string>; writers: Set<string>; link: boolean }>();
+  const top = (d: string) => '/' + (d.split('/')[1] ?? '');
+  for (const r of p.paths) {
+    if (r.action !== 'allow' || r.pattern.includes('*') || !r.pattern.startsWith('/') || ownProc(r.pattern)) continue;
+    const access = effectiveAccess(r);
+    if (!access.some((a) => changesParent.has(a))) continue;
+    const dir = path.posix.dirname(r.pattern);
+    if (dir === '/' || virtualRoots.some((v) => dir === v || dir.startsWith(v + '/'))) continue;
+    const g = byTop.get(top(dir)) ?? { movers: new Set<string>(), writers: new Set<string>(), link: false };
+    byTop.set(top(dir), g);
+    g.writers.add(dir);
+    if (access.includes('rename') || access.includes('link')) g.movers.add(dir);
+    if (access.includes('link')) g.link = true;
+  }
+  const out: Array<{ dirs: string[]; join?: string }> = [];
+  for (const g of byTop.values()) {
+    if (!g.movers.size) continue;
+    const dirs = [...(g.link ? g.writers : g.movers)].sort();
+    out.push(dirs.length > 1 ? { dirs, join: commonDir(dirs) } : { dirs });
+  }
+  return out;
+}
+
+/** The nearest directory that holds all of them (themselves included). */
+function commonDir(dirs: string[]): string {
+  let parts = dirs[0]!.split('/');
+  for (const d of dirs.slice(1)) {
+    const q = d.split('/');
+    let i = 0;
+    while (i < parts.length && i < q.length && parts[i] === q[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return parts.join('/') || '/';
+}
+
 /** Access kinds that need no more than the name itself when it is a directory. */
 const nameOnly = new Set<Access>(['stat', 'read']);
 const strength = { stat0: 0, stat: 1, open: 2, list: 3, ro: 4, rw: 5 } as const;
@@ -86,6 +131,9 @@ export function viewEntries(p: Policy): ViewEntry[] {
     // the names a glob matches are made beneath its fixed part, which is bound rw above
     if (!isGlob && access.some((a) => changesParent.has(a))) add(path.posix.dirname(base), 'rw');
   }
+  // names moved between directories need them on one mount: their common directory, bound
+  // read-write, brings them all (Landlock still limits each to its own rights)
+  for (const g of moveGroups(p)) if (g.join) add(g.join, 'rw');
   // code-point order: a parent sorts right before its children
   // a name only looked up, whose other accesses a person denied: its stand-in refuses them all
   for (const r of p.paths) if (r.action === 'deny' && want.get(r.pattern) === 'stat') want.set(r.pattern, 'stat0');
@@ -203,9 +251,27 @@ export function landlockRules(p: Policy): LandlockRule[] {
       if (pr.length) add(parent, pr, true);
     }
   }
+  // a name moved between directories needs REFER on both (a link's source is not known: every
+  // directory of its group gets it), and Landlock refuses a move by which a file would gain a
+  // right: each directory of a group gets the file rights any of them grants beneath it
+  for (const g of moveGroups(p)) {
+    if (g.dirs.length < 2) continue;
+    const carried = groupFileRights(g.dirs, (d) => m.get(`b\0${d}`)?.rights);
+    for (const d of g.dirs) add(d, ['REFER', ...carried], true);
+  }
   return [...m.values()]
     .map((e) => ({ path: e.path, beneath: e.beneath, rights: [...e.rights].sort() }))
     .sort((a, b) => a.path.localeCompare(b.path) || Number(a.beneath) - Number(b.beneath));
+}
+
+/** The rights Landlock compares when a file moves between directories (a move must not add one). */
+const fileRights = new Set(['EXECUTE', 'IOCTL_DEV', 'READ_FILE', 'TRUNCATE', 'WRITE_FILE']);
+
+/** The file rights granted beneath any of a group's directories. */
+function groupFileRights(dirs: string[], beneath: (dir: string) => Iterable<string> | undefined): string[] {
+  const out = new Set<string>();
+  for (const d of dirs) for (const x of beneath(d) ?? []) if (fileRights.has(x)) out.add(x);
+  return [...out].sort();
 }
 
 /** A process's own /proc entry (not one that leads out of /proc: root, cwd, exe, fd/N). */
@@ -226,6 +292,14 @@ export function enforcementGaps(p: Policy): string[] {
       out.push(`${r.pattern} (${r.access.join(', ')}): Landlock cannot tell a process's own /proc entries from another's; enforced as ${landlockRights(effectiveAccess(r), false).join(', ')} on all of /proc`);
     else if (r.action === 'deny' && viewEntries(p).some((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/')))
       out.push(`${r.pattern} is denied but lies inside ${viewEntries(p).find((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/'))!.path}, which the view binds: only Landlock refuses it (not stat)`);
+  }
+  const rules = landlockRules(p);
+  for (const g of moveGroups(p)) {
+    if (!g.join) continue;
+    const carried = groupFileRights(g.dirs, (d) => rules.find((r) => r.beneath && r.path === d)?.rights);
+    out.push(
+      `names moved (rename, link) between ${g.dirs.join(', ')}: the kernel refuses that across mounts, so the view binds their common directory ${g.join} read-write, whose other names are then visible (stat); Landlock still limits each path, but gives each of these directories REFER${carried.length ? ` and the file rights any of them has (${carried.join(', ')}), since it refuses a move by which a file gains a right` : ''}`,
+    );
   }
   if (p.syscalls.allow.includes('io_uring_setup'))
     out.push(

@@ -190,6 +190,25 @@ describe('a shell workload: symlinks, a child, a write, the exit status', () => 
     expect(readFileSync(target, 'utf8')).toBe(readFileSync('/etc/hostname', 'utf8'));
   });
 
+  it('moves and hard-links a file between sibling directories: one bind of their common directory, not two mounts (EXDEV)', async () => {
+    const moves = path.join(dir, 'moves');
+    const script = `cd ${moves}; echo x > a/f1; /usr/bin/mv a/f1 b/f1; /usr/bin/ln b/f1 a/hard; /usr/bin/cat a/hard; /usr/bin/rm -f b/f1 a/hard; echo moved`;
+    const fresh = () => {
+      rmSync(moves, { recursive: true, force: true });
+      for (const d of ['a', 'b']) mkdirSync(path.join(moves, d), { recursive: true });
+    };
+    fresh();
+    const out = await exported('moves', ['/usr/bin/dash', '-c', script]);
+    const a = argsOf(out).join(' ');
+    expect(a).toContain(`--bind-try ${moves} ${moves}`);
+    expect(a).not.toContain(`--bind-try ${moves}/a `);
+    fresh();
+    const r = run(out, ['/usr/bin/dash', '-c', script]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('x\nmoved\n');
+    expect(r.status).toBe(0);
+  });
+
   it('a path the policy did not accept is not in the view', async () => {
     const out = await exported('sh-cat', ['/usr/bin/dash', '-c', '/bin/cat /etc/hostname']);
     const r = run(out, ['/usr/bin/dash', '-c', '/bin/cat /etc/hostname; /bin/cat /etc/passwd']);

@@ -98,6 +98,19 @@ const cases: Case[] = [
     },
   },
   {
+    // the view binds each directory a name is made in: two binds are two mounts, and the kernel
+    // refuses a rename or link between mounts (EXDEV; mv then falls back to copying, which was
+    // never accepted), as does Landlock without REFER on both, or when the file would gain a right
+    name: 'a shell moving and hard-linking a file between sibling directories, and reading it back',
+    argv: () => ['/bin/sh', '-c', `cd ${path.join(work.dir, 'moves')}; echo x > a/f1; mv a/f1 b/f1; ln b/f1 a/hard; cat a/hard; ln -s ../b/f1 a/soft; cat a/soft; rm -f b/f1 a/hard a/soft; echo moved`],
+    check: (r) => {
+      expect(r.stdout).toBe('x\nx\nmoved\n');
+      expect(r.stderr).not.toMatch(/cross-device|Permission denied/);
+      // said: the view binds their common directory
+      expect(r.report.notEnforced.join('\n')).toMatch(/names moved \(rename, link\) between \S+\/moves\/a, \S+\/moves\/b: .* binds their common directory \S+\/moves read-write/);
+    },
+  },
+  {
     name: 'a program that opens AF_INET and AF_UNIX sockets',
     argv: () => [fixture('sockets'), '0', path.join(work.dir, 'sock')],
     stable: digits,
@@ -113,6 +126,7 @@ beforeAll(async () => {
   writeFileSync(path.join(work.dir, 'tree', 'a.txt'), 'a\n');
   writeFileSync(path.join(work.dir, 'tree', 'sub', 'inner.txt'), 'inner\n');
   symlinkSync('a.txt', path.join(work.dir, 'tree', 'link'));
+  for (const d of ['a', 'b']) mkdirSync(path.join(work.dir, 'moves', d), { recursive: true });
   writeFileSync(cfile, '#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf("%d\\n", add(1, 2)); return 0; }\n');
 });
 afterAll(() => work?.cleanup());

@@ -215,9 +215,19 @@ describe('bwrap unexpressed', () => {
     expect(items).toEqual(expect.arrayContaining(['entries made or removed directly in /tmp (1)', 'entries made or removed directly in /dev/shm (1)', 'write /proc/sys/vm/drop_caches', 'read /dev/pts/3', 'read /dev/tty']));
   });
 
-  it('reports renames between separately bound directories (EXDEV)', () => {
-    expect(un(policy([rule('/srv/a/f', ['rename']), rule('/srv/b/f', ['rename'])])).some((x) => x.item.startsWith('rename or link across'))).toBe(true);
-    expect(un(policy([rule('/srv/a/f', ['rename']), rule('/srv/a/g', ['rename'])])).some((x) => x.item.startsWith('rename or link across'))).toBe(false);
+  it('renames between sibling directories: their common directory is bound instead (two binds are two mounts: EXDEV), and said', () => {
+    const p = policy([rule('/srv/a/f', ['rename']), rule('/srv/b/f', ['rename'])]);
+    expect(bwrapArgs(p).args.join(' ')).toContain('--bind-try /srv /srv');
+    expect(bwrapArgs(p).args.join(' ')).not.toContain('--bind-try /srv/a');
+    const u = un(p);
+    expect(u.find((x) => x.item === 'rename or link between /srv/a, /srv/b')!.reason).toMatch(/common directory \/srv is bound instead, all of it writable/);
+    expect(u.some((x) => x.item.startsWith('rename or link across'))).toBe(false);
+    expect(un(policy([rule('/srv/a/f', ['rename']), rule('/srv/a/g', ['rename'])])).some((x) => x.item.startsWith('rename or link'))).toBe(false);
+  });
+
+  it('renames that cannot share a mount (across top directories: that would bind /) are reported (EXDEV)', () => {
+    const u = un(policy([rule('/srv/a/f', ['rename']), rule('/home/u/f', ['rename'])]));
+    expect(u.find((x) => x.item.startsWith('rename or link across'))!.reason).toMatch(/EXDEV/);
   });
 
   it('reports mounts, and families the program cannot check', () => {

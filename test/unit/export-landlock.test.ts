@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { landlockExporter, landlockFsRights, renderLandlock, type LandlockRuleset } from '../../src/export/landlock.js';
-import { enforceSpec } from '../../src/launch/plan.js';
+import { enforceSpec, enforcementGaps, moveGroups, viewEntries } from '../../src/launch/plan.js';
 import type { PathRule, Policy } from '../../src/model/policy.js';
 import { samplePolicy } from '../helpers/sample-policy.js';
 import { golden } from '../helpers/golden.js';
@@ -142,6 +142,42 @@ describe('landlock access kinds', () => {
   for (const [name, r, at, want] of cases) {
     it(name, () => expect(rightsAt(policy([r]), at)).toEqual(want));
   }
+
+  describe('names moved between directories (rename, link)', () => {
+    // mv /srv/in/f /srv/out/f, the file read later where it lands; a hard link made in /srv/keep
+    const moved = () => policy([rule('/srv/in/f', ['create', 'write', 'rename']), rule('/srv/out/f', ['rename', 'read'])]);
+
+    it('both directories are one group, joined at their common directory; a lone rename in one directory is not', () => {
+      expect(moveGroups(moved())).toEqual([{ dirs: ['/srv/in', '/srv/out'], join: '/srv' }]);
+      expect(moveGroups(policy([rule('/srv/in/f.tmp', ['create', 'rename']), rule('/srv/in/f', ['rename'])]))).toEqual([{ dirs: ['/srv/in'] }]);
+    });
+
+    it('the view binds the common directory read-write, once (not each directory: two mounts refuse a rename)', () => {
+      const v = viewEntries(moved());
+      expect(v.filter((e) => e.path.startsWith('/srv'))).toEqual([{ path: '/srv', mode: 'rw' }]);
+    });
+
+    it('each directory gets REFER and the file rights of the other (Landlock refuses a move by which a file gains a right)', () => {
+      const p = moved();
+      // the file lands in /srv/out, where it is read: /srv/in must grant READ_FILE too
+      expect(rightsAt(p, '/srv/in')).toEqual(expect.arrayContaining(['REFER', 'READ_FILE', 'WRITE_FILE', 'TRUNCATE']));
+      expect(rightsAt(p, '/srv/out')).toEqual(expect.arrayContaining(['REFER', 'READ_FILE', 'WRITE_FILE', 'TRUNCATE']));
+      expect(enforcementGaps(p).join('\n')).toMatch(/names moved \(rename, link\) between \/srv\/in, \/srv\/out: .* binds their common directory \/srv read-write.*REFER and the file rights any of them has \(READ_FILE, TRUNCATE, WRITE_FILE\)/);
+    });
+
+    it("a hard link's source is recorded as looked at only: every directory written in under the same top directory joins the group", () => {
+      const p = policy([rule('/srv/tmp/obj', ['create', 'write', 'remove']), rule('/srv/tmp/obj2', ['stat']), rule('/srv/keep/obj', ['link', 'read'])]);
+      expect(moveGroups(p)).toEqual([{ dirs: ['/srv/keep', '/srv/tmp'], join: '/srv' }]);
+      expect(rightsAt(p, '/srv/tmp')).toContain('REFER');
+    });
+
+    it('directories under different top directories are not joined (that would bind /): each keeps its own mount', () => {
+      const p = policy([rule('/srv/a/f', ['rename']), rule('/home/u/f', ['rename'])]);
+      expect(moveGroups(p)).toHaveLength(2);
+      expect(moveGroups(p)).toEqual(expect.arrayContaining([{ dirs: ['/home/u'] }, { dirs: ['/srv/a'] }]));
+      expect(viewEntries(p).map((e) => e.path)).not.toContain('/');
+    });
+  });
 
   it('what the workload does with a file it created is granted on the directory (a new inode at run time)', () => {
     const p = policy([rule('/tmp/app/out.txt', ['write', 'create'])]);
