@@ -97,7 +97,8 @@ export function classifyItem(it: RunItem, o: DenialOptions = {}): { denial: Deni
     case 'path':
       // (an operation through io_uring, "io_uring:openat", is no syscall the filter could refuse)
       if (it.syscall && !it.syscall.startsWith('io_uring:') && o.refused?.(it.syscall)) return null;
-      if (it.result === 'EACCES' || it.result === 'EPERM' || (it.result === 'ENOENT' && o.hidden?.(it.path)))
+      // (EXDEV: a rename or link between names on one filesystem — the tracer sends no other)
+      if (it.result === 'EACCES' || it.result === 'EPERM' || it.result === 'EXDEV' || (it.result === 'ENOENT' && o.hidden?.(it.path)))
         return { denial: { kind: 'path', name: it.syscall ?? '?', errno: it.result, path: it.path, access: it.access, count: it.count, first: firstOf(it), ...(it.result === 'ENOENT' ? { hidden: true } : {}) } };
       return null;
     case 'net':
@@ -187,7 +188,7 @@ export function describeDenial(d: Denial): string {
     case 'family':
       return `socket family ${d.family} (${d.name}) → ${d.errno}${who}`;
     case 'path':
-      return `${d.access} ${d.path} (${d.name}) → ${d.errno}${d.hidden ? ' (not in the sandbox\'s view)' : ''}${who}`;
+      return `${d.access} ${d.path} (${d.name}) → ${d.errno}${d.hidden ? ' (not in the sandbox\'s view)' : ''}${d.errno === 'EXDEV' ? ' (a rename or link between directories the sandbox keeps apart: separate mounts of its view, or Landlock)' : ''}${who}`;
     case 'capability':
       return `capability ${d.name} refused${who}`;
   }

@@ -6,7 +6,7 @@
  * run clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, runWhittle, scratchDir } from '../helpers/whittle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
@@ -92,6 +92,33 @@ describe('one path denied', () => {
       expect(r.stderr, sim).toMatch(/cat: can't open '.*b\.txt': Permission denied/);
       expect(r.code, sim).toBe(1);
       expect(denialList(r.report), sim).toEqual([`path read ${bfile} EACCES`]);
+    }
+  });
+});
+
+describe('a hard link the sandbox refuses with EXDEV', () => {
+  it('between two top directories of one filesystem (the view cannot give them one mount): a denial, named; between two filesystems (refused while learning too): not', async () => {
+    const from = path.join(work.dir, 'linked.txt');
+    const other = mkdtempSync('/var/tmp/whittle-denials-');
+    try {
+      writeFileSync(from, 'x\n');
+      if (statSync(from).dev !== statSync(other).dev) throw new Error(`${work.dir} and /var/tmp are on two filesystems here: this test needs them on one`);
+      if (statSync(from).dev === statSync('/dev/shm').dev) throw new Error('/dev/shm is on the same filesystem as the scratch directory: this test needs another');
+      const to = path.join(other, 'hard');
+      const shm = `/dev/shm/whittle-denials-${process.pid}`;
+      const script = `ln ${from} ${to} && echo linked; rm -f ${to}; ln ${from} ${shm} || echo cross-fs refused`;
+      const argv = ['/bin/sh', '-c', script];
+      const l = await learnAccepted(argv, { dir: work.dir, name: 'exdev' });
+      expect(l.stdout).toBe('linked\ncross-fs refused\n');
+      const r = await enforce(l.snapshot, argv, { dir: work.dir });
+      expect(r.stdout).toBe('cross-fs refused\n');
+      expect(r.stderr).toMatch(/Invalid cross-device link/);
+      expect(denialList(r.report).sort()).toEqual([`path link ${to} EXDEV`, `path stat ${from} EXDEV`]);
+      expect(r.stderr).toContain(`denied link ${to} (linkat) → EXDEV (a rename or link between directories the sandbox keeps apart`);
+      // the link to /dev/shm failed while learning too: no denial names it
+      expect(JSON.stringify(r.report.denials)).not.toContain(shm);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

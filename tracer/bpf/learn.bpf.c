@@ -23,7 +23,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 target_cgid = 0;
 const volatile __u64 wake_bytes = 1 << 20; /* wake the reader when this much is waiting */
 const volatile __u8 record_calls = 1;      /* 0: only counts, tree and capabilities */
-/* enforce: only calls that failed with EACCES, EPERM, EAFNOSUPPORT or (path calls) ENOENT, and refused
+/* enforce: only calls that failed with EACCES, EPERM, EAFNOSUPPORT or (path calls) ENOENT or EXDEV, and refused
  * capabilities; no counts */
 const volatile __u8 denials_only = 0;
 /* Set when the workload creates cgroups below its own. */
@@ -500,7 +500,7 @@ static __always_inline bool is_exec(__u32 abi, __u32 nr) {
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 	/* enforce: nearly every call succeeds; look at the result before anything else */
-	if (denials_only && ret != -13 && ret != -1 && ret != -97 && ret != -2) return 0;
+	if (denials_only && ret != -13 && ret != -1 && ret != -97 && ret != -2 && ret != -18) return 0;
 	if (!in_session()) return 0;
 	if (pre_exec_tgid && (bpf_get_current_pid_tgid() >> 32) == pre_exec_tgid) return 0;
 	struct task_struct *t = bpf_get_current_task_btf();
@@ -518,8 +518,11 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
 		if (syscall_denials && ret < 0 && ret >= -4095) count_syscall(abi, nr);
 		/* EAFNOSUPPORT too: the family a socket() was refused, which the kernel record lacks;
 		 * ENOENT of a path call: a path the sandbox's view left out looks absent (user space
-		 * keeps only the names that exist outside the sandbox) */
-		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */ && ret != -2 /* ENOENT */) return 0;
+		 * keeps only the names that exist outside the sandbox); EXDEV of a rename or link: two
+		 * mounts of the view, or Landlock (user space keeps it when both names are on one
+		 * filesystem) */
+		if (ret != -13 /* EACCES */ && ret != -1 /* EPERM */ && ret != -97 /* EAFNOSUPPORT */ && ret != -2 /* ENOENT */ && ret != -18 /* EXDEV */)
+			return 0;
 	} else if (ret == 0) {
 		if (abi == 0 && (nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3)) return 0;
 		if (abi == 1 && (nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3)) return 0;

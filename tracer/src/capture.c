@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <sched.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -179,6 +181,30 @@ static char *record_path(const struct call *c, int k, const char *access, bool f
 	char *p = path_resolve(c->pid, c->base[k], c->str[k], follow, o);
 	if (p) agg_path(p, access, call_result(c), 1, o);
 	return p;
+}
+
+bool capture_denials_only;
+
+/*
+ * A rename or link refused with EXDEV whose two names are on two filesystems: the kernel refuses
+ * that anywhere (it did while learning too), so under enforcement it is not a denial. Between
+ * two names on one filesystem it is the sandbox's doing: two bind mounts of the view, or Landlock
+ * (which answers EXDEV when REFER is missing, or when the file would gain a right by moving).
+ */
+static bool exdev_across_filesystems(const struct call *c, const struct origin *o) {
+	if (!c->has_ret || c->ret != -EXDEV || !c->str[0] || !c->str[1]) return false;
+	char *from = path_resolve(c->pid, c->base[0], c->str[0], false, o);
+	char *to = path_resolve(c->pid, c->base[1], c->str[1], false, o);
+	bool across = false;
+	if (from && to) {
+		char *slash = strrchr(to, '/');
+		if (slash) *(slash == to ? slash + 1 : slash) = 0; /* the new name's directory */
+		struct stat a, b;
+		across = lstat(from, &a) == 0 && stat(to, &b) == 0 && a.st_dev != b.st_dev;
+	}
+	free(from);
+	free(to);
+	return across;
 }
 
 static void record_open(const struct call *c, uint64_t flags, const struct origin *o) {
@@ -385,10 +411,12 @@ void classify_call(const struct call *c) {
 		free(record_path(c, 1, "create", false, &o));
 		break;
 	case CL_LINK:
+		if (capture_denials_only && exdev_across_filesystems(c, &o)) break;
 		free(record_path(c, 0, "stat", false, &o));
 		free(record_path(c, 1, "link", false, &o));
 		break;
 	case CL_RENAME:
+		if (capture_denials_only && exdev_across_filesystems(c, &o)) break;
 		free(record_path(c, 0, "rename", false, &o));
 		free(record_path(c, 1, "rename", false, &o));
 		break;

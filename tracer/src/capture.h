@@ -75,6 +75,8 @@ const struct wh_spec *capture_specs(enum abi a);
 size_t capture_numbers(enum abi a, int *out, size_t max);
 /* Turn a captured call into items (paths, execs, mounts, net). */
 void classify_call(const struct call *c);
+/* Enforce: only failures that are the sandbox's are recorded (see exdev_across_filesystems). */
+extern bool capture_denials_only;
 /* A human name for a captured result: "ok", "ENOENT", or "unknown" without a return value. */
 const char *call_result(const struct call *c);
 

@@ -790,6 +790,7 @@ const char *denial_probe_start(struct session *s, const struct learn_opts *o) {
 	const char *sim = o->simulate_missing ? o->simulate_missing : "";
 	if (strstr(sim, "ebpf")) return "eBPF is not available (simulated)";
 	denials_mode = true;
+	capture_denials_only = true;
 	capture_calls = true; /* opens through io_uring are followed too */
 	return load(s, o, false);
 }
