@@ -45,6 +45,7 @@ export const lintRules: Readonly<Record<string, string>> = {
   'sensitive-path': 'an allowed path that is sensitive for that access (writing /proc/sysrq-trigger, reading /etc/shadow, …)',
   'glob-covers-sensitive': 'an allowed glob that also reaches a sensitive path',
   'missing-essential': 'exit, exit_group or rt_sigreturn not allowed: the program cannot even exit',
+  'implied-syscall': 'a syscall allowed though never seen, because what the workload did needs it (a signal handler returns with rt_sigreturn)',
   'probe-eperm': 'a syscall programs probe (clone3, openat2, statx, …) answered with an errno other than ENOSYS',
   'unknown-syscall': 'a name that is not a syscall of x86_64 or i386',
   'conflicting-rule': 'a syscall both allowed and denied',
@@ -142,6 +143,9 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
     if (!s) continue;
     const sev = byRisk(s.risk, null);
     if (sev) add(sev, 'dangerous-syscall', name, `allowed, ${s.risk} risk: ${s.riskNote ?? s.summary}${s.capability ? ` (the kernel checks ${s.capability})` : ''}`);
+  }
+  for (const { name, because } of policy.syscalls.implied ?? []) {
+    add('info', 'implied-syscall', name, `allowed though never seen while learning: ${because}`);
   }
   for (const { name, why } of ESSENTIAL) {
     if (allow.has(name)) continue;

@@ -68,6 +68,11 @@ export interface Policy {
     enosys: string[];
     /** What every other known syscall returns. */
     defaultErrno: string;
+    /**
+     * Allowed (they are in `allow`) though never seen: what the workload did needs them, and
+     * learning only happened not to (see impliedSyscalls). Absent in older policies.
+     */
+    implied?: Array<{ name: string; because: string }>;
   };
   paths: PathRule[];
   mounts: MountRule[];
@@ -118,6 +123,29 @@ export function kernelSyscallHorizon(kernel: string): number {
   let max = 0;
   for (const s of syscallTable) if (s.x86_64 !== null && versionLE(s.since, kernel) && s.x86_64 > max) max = s.x86_64;
   return max;
+}
+
+/**
+ * Syscalls a workload needs by what it did, seen or not: a signal handler installed returns
+ * through rt_sigreturn (a signal that did not come while learning — a terminal resized, a child
+ * ending — would otherwise kill the program under the policy), a thread ends with exit, a
+ * process with exit_group. None of them reaches anything: they end or resume the caller.
+ */
+const IMPLIED: ReadonlyArray<{ name: string; by: readonly string[]; because: string }> = [
+  { name: 'exit_group', by: [], because: 'every process ends with it (the workload was not seen ending normally)' },
+  { name: 'exit', by: ['clone', 'clone3'], because: 'the workload starts threads or processes (clone), and a thread ends with exit' },
+  {
+    name: 'rt_sigreturn',
+    by: ['rt_sigaction'],
+    because: 'the workload installs signal handlers (rt_sigaction), and returning from one is rt_sigreturn: a signal that did not come while learning would kill it',
+  },
+];
+
+/** The implied syscalls of a workload that made `seen`, of those neither allowed nor denied. */
+export function impliedSyscalls(seen: ReadonlySet<string>, allowed: ReadonlySet<string>, denied: ReadonlyMap<string, string>): Array<{ name: string; because: string }> {
+  return IMPLIED.filter((x) => !seen.has(x.name) && !allowed.has(x.name) && !denied.has(x.name) && (x.by.length === 0 || x.by.some((b) => seen.has(b)))).map(
+    ({ name, because }) => ({ name, because }),
+  );
 }
 
 function allow(d: Decision | undefined, undecided: 'deny' | 'accept'): boolean {
@@ -207,6 +235,8 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
   }
   const seen = new Set(input.observed.syscalls.filter((s) => s.layer !== 'runtime').map((s) => s.name));
   const enosys = probeSyscalls.filter((n) => !seen.has(n) && !syscallsAllow.has(n) && !syscallsDeny.has(n));
+  const implied = impliedSyscalls(seen, syscallsAllow, syscallsDeny);
+  for (const x of implied) syscallsAllow.add(x.name);
   const kernelHorizon = kernelSyscallHorizon(input.kernel);
   return {
     kind: POLICY_KIND,
@@ -221,6 +251,7 @@ export function buildPolicy(input: PolicyInput, opts: { undecided?: 'deny' | 'ac
       deny: [...syscallsDeny].map(([name, errno]) => ({ name, errno })).sort((a, b) => a.name.localeCompare(b.name)),
       enosys: enosys.sort(),
       defaultErrno: 'EPERM',
+      ...(implied.length ? { implied } : {}),
     },
     paths: [...paths.values()].sort((a, b) => a.pattern.localeCompare(b.pattern) || a.action.localeCompare(b.action)),
     mounts,
@@ -261,6 +292,7 @@ export function mergePolicies(a: Policy, b: Policy): Policy {
       deny: [...deny].map(([name, errno]) => ({ name, errno })).sort((x, y) => x.name.localeCompare(y.name)),
       enosys: [...new Set([...a.syscalls.enosys, ...b.syscalls.enosys])].filter((n) => !allow.has(n) && !deny.has(n)).sort(),
       defaultErrno: a.syscalls.defaultErrno,
+      ...mergedImplied(a, b),
     },
     paths: [...paths.values()],
     mounts: [...mounts.values()],
@@ -274,6 +306,16 @@ export function mergePolicies(a: Policy, b: Policy): Policy {
     sources: [...a.sources, ...b.sources],
     provenance: { ...a.provenance, ...b.provenance },
   };
+}
+
+/** Still implied after a merge: implied by one, and seen by neither (an allowed name not implied was seen). */
+function mergedImplied(a: Policy, b: Policy): Pick<Policy['syscalls'], 'implied'> {
+  const seenIn = (p: Policy) => new Set(p.syscalls.allow.filter((n) => !p.syscalls.implied?.some((x) => x.name === n)));
+  const seen = new Set([...seenIn(a), ...seenIn(b)]);
+  const denied = new Set([...a.syscalls.deny, ...b.syscalls.deny].map((d) => d.name));
+  const out = new Map<string, string>();
+  for (const x of [...(a.syscalls.implied ?? []), ...(b.syscalls.implied ?? [])]) if (!seen.has(x.name) && !denied.has(x.name)) out.set(x.name, x.because);
+  return out.size ? { implied: [...out].map(([name, because]) => ({ name, because })) } : {};
 }
 
 /** Runtime layers merge when both policies were learned through the same runtime; else the first one's stays. */

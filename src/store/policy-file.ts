@@ -65,6 +65,7 @@ export const policySchema = z.object({
     deny: z.array(z.object({ name: z.string(), errno: z.string() })),
     enosys: z.array(z.string()),
     defaultErrno: z.string(),
+    implied: z.array(z.object({ name: z.string(), because: z.string() })).optional(),
   }),
   paths: z.array(
     z.object({

@@ -6,7 +6,7 @@
  * run clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, runWhittle, scratchDir } from '../helpers/whittle.js';
 import { requireRootAndBuild } from '../helpers/setup.js';
@@ -120,6 +120,44 @@ describe('a hard link the sandbox refuses with EXDEV', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a signal that did not come while learning', () => {
+  it('a program that installs a handler gets its signal under the policy and goes on (rt_sigreturn is implied, and lint says so)', async () => {
+    // the program says its pid, then waits up to the time given for SIGUSR1
+    const script = path.join(work.dir, 'handler.py');
+    const pidFile = path.join(work.dir, 'handler.pid');
+    writeFileSync(
+      script,
+      [
+        'import os, signal, sys, time',
+        'got = []',
+        'signal.signal(signal.SIGUSR1, lambda *a: got.append(1))',
+        `open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))`,
+        'end = time.time() + float(sys.argv[1])',
+        'while time.time() < end and not got:',
+        '    time.sleep(0.05)',
+        'print("got usr1" if got else "no signal", flush=True)',
+        '',
+      ].join('\n'),
+    );
+    const l = await learnAccepted(['/usr/bin/python3', script, '0.2'], { dir: work.dir, name: 'handler' });
+    expect(l.stdout).toBe('no signal\n');
+    const learned = (await runWhittle(['show', '--json', l.snapshot])).stdout;
+    expect(learned).not.toContain('"rt_sigreturn"'); // no signal came: never seen
+    const lint = await runWhittle(['lint', l.snapshot]);
+    expect(lint.stdout).toMatch(/info implied-syscall rt_sigreturn: allowed though never seen while learning: the workload installs signal handlers/);
+    expect(lint.stdout).not.toMatch(/missing-essential rt_sigreturn/);
+
+    rmSync(pidFile, { force: true });
+    const running = enforce(l.snapshot, ['/usr/bin/python3', script, '20'], { dir: work.dir });
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGUSR1');
+    const r = await running;
+    expect(r.stdout).toBe('got usr1\n');
+    expect(r.code).toBe(0);
+    expect(denialList(r.report)).toEqual([]);
   });
 });
 

@@ -118,6 +118,12 @@ const cases: Case[] = [
     change: (p) => { path('/tmp/app/wk.Xy12Ab', 'create')(p); path('/tmp/app/wk.Xy12Ab/out.txt', 'create', 'write')(p); },
     rule: 'made-up-name', item: '/tmp/app/wk.Xy12Ab', severity: 'warning', says: /widen it to \/tmp\/app\/wk\.\*\/\*\*/,
   },
+  // implied
+  {
+    name: 'a syscall allowed though never seen (a signal handler returns with rt_sigreturn)',
+    change: (p) => (p.syscalls.implied = [{ name: 'rt_sigreturn', because: 'the workload installs signal handlers' }]),
+    rule: 'implied-syscall', item: 'rt_sigreturn', severity: 'info', says: /^allowed though never seen while learning: the workload installs signal handlers/,
+  },
   // undecided
   { name: 'undecided items accepted', change: (p) => (p.undecided = { count: 7, treatedAs: 'accept' }), rule: 'undecided-accepted', item: 'policy', severity: 'warning', says: /^7 undecided/ },
 ];

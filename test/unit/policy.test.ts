@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPolicy, mergePolicies } from '../../src/model/policy.js';
 import { sampleDecisions, sampleObserved, samplePolicy } from '../helpers/sample-policy.js';
+import type { Decisions } from '../../src/model/decisions.js';
 
 describe('buildPolicy', () => {
   const p = samplePolicy();
@@ -66,6 +67,53 @@ describe('buildPolicy', () => {
     expect(p.horizon.syscall).toBe(456);
     const old = buildPolicy({ observed: sampleObserved, decisions: sampleDecisions, argv: ['a'], snapshot: 's', createdAt: 'c', mechanism: 'ebpf', kernel: '5.10.0', libseccompHorizon: 456 });
     expect(old.horizon.syscall).toBe(440); // process_madvise (5.10); epoll_pwait2 (441) came in 5.11
+  });
+});
+
+describe('syscalls implied by what the workload did', () => {
+  const withSyscalls = (names: string[], decisions: Decisions = {}) =>
+    buildPolicy(
+      {
+        observed: { ...sampleObserved, syscalls: names.map((name, i) => ({ name, arch: 'x86_64' as const, nr: i, count: 1, first: { t: 0, pid: 1 } })) },
+        decisions,
+        argv: ['/usr/bin/app'],
+        snapshot: 's.json',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        mechanism: 'ebpf',
+        kernel: '6.18.44',
+        libseccompHorizon: 456,
+      },
+      { undecided: 'accept' },
+    );
+
+  it('a handler installed (rt_sigaction) but no signal while learning: rt_sigreturn is allowed, and says why', () => {
+    const p = withSyscalls(['rt_sigaction', 'read', 'exit_group']);
+    expect(p.syscalls.allow).toContain('rt_sigreturn');
+    expect(p.syscalls.implied).toEqual([{ name: 'rt_sigreturn', because: expect.stringMatching(/installs signal handlers \(rt_sigaction\)/) }]);
+  });
+
+  it('threads or processes started (clone, clone3): exit; never seen ending: exit_group', () => {
+    expect(withSyscalls(['clone3', 'exit_group']).syscalls.implied?.map((x) => x.name)).toEqual(['exit']);
+    expect(withSyscalls(['read']).syscalls.implied?.map((x) => x.name)).toEqual(['exit_group']);
+  });
+
+  it('nothing is implied when it was seen, or when nothing needs it (/bin/true installs no handler)', () => {
+    const p = withSyscalls(['rt_sigaction', 'rt_sigreturn', 'clone', 'exit', 'exit_group']);
+    expect(p.syscalls.implied).toBeUndefined();
+    expect(withSyscalls(['read', 'exit_group']).syscalls.allow).not.toContain('rt_sigreturn');
+  });
+
+  it('a person who denied one seen by its own item keeps the denial', () => {
+    const by = { by: 'person' as const, at: '2026-01-01T00:00:00.000Z' };
+    const p = withSyscalls(['rt_sigaction', 'rt_sigreturn', 'exit_group'], { 'syscall:rt_sigreturn': { action: 'deny', errno: 'EPERM', ...by } });
+    expect(p.syscalls.allow).not.toContain('rt_sigreturn');
+    expect(p.syscalls.implied).toBeUndefined();
+  });
+
+  it('merged: still implied where neither policy saw it; no longer where one did', () => {
+    const a = withSyscalls(['rt_sigaction', 'exit_group']);
+    expect(mergePolicies(a, withSyscalls(['read', 'exit_group'])).syscalls.implied?.map((x) => x.name)).toEqual(['rt_sigreturn']);
+    expect(mergePolicies(a, withSyscalls(['rt_sigreturn', 'exit_group'])).syscalls.implied).toBeUndefined();
   });
 });
 
