@@ -111,6 +111,16 @@ const cases: Case[] = [
     },
   },
   {
+    // the kernel reads "#!/bin/sh" (through the /bin → usr/bin symlink) when the script runs;
+    // read from the file afterwards, it was often gone already, and the view lacked /bin
+    name: 'a shell that writes a script, runs it and removes it at once',
+    argv: () => {
+      const d = path.join(work.dir, 'gen');
+      return ['/usr/bin/dash', '-c', `mkdir -p ${d}; printf '#!/bin/sh\\necho generated $1\\n' > ${d}/run.sh; chmod +x ${d}/run.sh; ${d}/run.sh ok; rm -rf ${d}`];
+    },
+    check: (r) => expect(r.stdout).toBe('generated ok\n'),
+  },
+  {
     name: 'a program that opens AF_INET and AF_UNIX sockets',
     argv: () => [fixture('sockets'), '0', path.join(work.dir, 'sock')],
     stable: digits,

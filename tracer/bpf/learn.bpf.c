@@ -368,6 +368,7 @@ __noinline int send_call(struct inflight *inf, int has_ret, long ret) {
 	r->ret = ret;
 	r->has_ret = has_ret;
 	r->ureq = 0;
+	r->pad[1] = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = inf->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
 	__u32 off = 0;
@@ -599,6 +600,7 @@ __noinline int send_uring(struct uring_call *u) {
 	r->has_ret = 0;
 	r->ureq = u->req;
 	r->pad[0] = (__u8)u->op;
+	r->pad[1] = 0;
 	r->buflen = 0;
 	for (int i = 0; i < 6; i++) r->args[i] = u->args[i];
 	bpf_get_current_comm(r->comm, sizeof r->comm);
@@ -745,6 +747,18 @@ static __always_inline void send_exec(struct task_struct *t, struct linux_binprm
 		off += m;
 	} else {
 		r->len[1] = 0xffff;
+	}
+	/* A script: the interpreter its "#!" line names, as the kernel read it (the script itself
+	 * may be gone by the time user space could read that line) */
+	r->pad[1] = 0;
+	const char *interp = BPF_CORE_READ(bprm, interp);
+	if (interp && interp != fn) {
+		long k = bpf_probe_read_kernel_str(&s->call.data[off & (CALL_STR_AREA - 1)], WH_STR_MAX, interp);
+		if (k > 0) {
+			r->len[2] = (__u16)(k - 1);
+			r->pad[1] = 1;
+			off += k;
+		}
 	}
 	output_call(s, off);
 }

@@ -228,6 +228,8 @@ static void record_open(const struct call *c, uint64_t flags, const struct origi
 
 /* The kernel itself opens a script's "#!" interpreter and an ELF program's PT_INTERP (the
  * dynamic loader) during exec: no syscall shows them, but a sandbox must allow them. */
+static void record_interpreter(const char *interp, const struct origin *o, int depth);
+
 static void record_exec_interpreters(const char *path, const struct origin *o, int depth) {
 	if (depth > 3) return;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -265,11 +267,17 @@ static void record_exec_interpreters(const char *path, const struct origin *o, i
 		}
 	}
 	close(fd);
+	record_interpreter(interp, o, depth + 1);
+}
+
+/* An interpreter the kernel opened, named as it was ("/bin/sh": the symlinks on the way are the
+ * workload's too), and its own interpreter in turn. */
+static void record_interpreter(const char *interp, const struct origin *o, int depth) {
 	if (!interp[0] || interp[0] != '/') return;
 	char *p = path_resolve(o->pid, NULL, interp, true, o);
 	if (!p) return;
 	agg_path(p, "exec", "ok", 1, o);
-	record_exec_interpreters(p, o, depth + 1);
+	record_exec_interpreters(p, o, depth);
 	free(p);
 }
 
@@ -387,7 +395,12 @@ void classify_call(const struct call *c) {
 		if (!p) break;
 		agg_path(p, "exec", call_result(c), 1, &o);
 		agg_exec(p, c->str[1] ? c->str[1] : "", call_result(c), &o);
-		if (!c->has_ret || c->ret == 0) record_exec_interpreters(p, &o, 0);
+		/* a script's interpreter as the kernel read it (the eBPF recorder sends it: the script
+		 * may be gone by now), else read from the file */
+		bool ran = !c->has_ret || c->ret == 0;
+		const char *interp = c->nr == syscall_number(c->abi, "execve") ? c->str[2] : NULL;
+		if (ran && interp) record_interpreter(interp, &o, 1);
+		else if (ran) record_exec_interpreters(p, &o, 0);
 		free(p);
 		break;
 	}

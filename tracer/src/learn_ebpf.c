@@ -189,7 +189,7 @@ static void build_call(const struct wh_rec_call *r, size_t size, struct pending 
 	const char *data = (const char *)(r + 1), *end = (const char *)r + size;
 	for (int k = 0; k < WH_NSTR; k++) {
 		if (r->len[k] == 0xffff) continue;
-		bool present = (k < WH_NSTR && sp->str[k] != WH_NOARG) || (k == 1 && sp->bufkind == WH_BUF_ARGV0);
+		bool present = (k < WH_NSTR && sp->str[k] != WH_NOARG) || (k == 1 && sp->bufkind == WH_BUF_ARGV0) || (k == 2 && r->pad[1] && !r->ureq);
 		if (!present) continue;
 		if (data + r->len[k] + 1 > end) break;
 		p->strs[k] = xstrndup(data, r->len[k]);

@@ -82,7 +82,8 @@ struct wh_rec_call {
 	wh_u16 len[WH_NSTR];    /* string lengths without NUL; 0xffff = could not read */
 	wh_u16 buflen;
 	wh_u8 has_ret;
-	wh_u8 pad[5];           /* pad[0]: an io_uring operation's opcode (when ureq is set) */
+	wh_u8 pad[5];           /* pad[0]: an io_uring operation's opcode (when ureq is set); pad[1]: an
+				 * exec's third string is its script's interpreter (as the kernel read "#!") */
 	wh_u64 ureq;            /* an io_uring operation's request (0: a syscall); its RET carries the same */
 	char comm[16];
 	/* then: the strings back to back (each NUL-terminated), then buflen bytes of buf */
