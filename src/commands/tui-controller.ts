@@ -18,7 +18,7 @@ import { keys, queueItems, type QueueItem } from '../model/items.js';
 import { ingest, mergeObserved, newRecording, observedOf, toObserved, type Observed, type Recording } from '../model/observations.js';
 import { buildPolicy, type Policy } from '../model/policy.js';
 import { denialsAsObserved, denialsOf, type Denial, type Probe } from '../model/report.js';
-import { enforceSpec } from '../launch/plan.js';
+import { enforceSpec, enforcementGaps } from '../launch/plan.js';
 import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../store/record.js';
 import { SnapshotFile } from '../store/snapshot.js';
 import { readRunReport } from '../store/report-file.js';
@@ -578,6 +578,8 @@ export class TuiController {
     const spec = path.join(dir, 'enforce.spec');
     await writeFile(spec, enforceSpec(policy));
     this.term.write(`\r\n\x1b[1;35m── launching for real under ${policy.syscalls.allow.length} allowed syscalls, ${policy.paths.length} path rules (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
+    // as whittle run says it: where the launcher is wider than a decision (a glob, a move between directories)
+    for (const g of enforcementGaps(policy)) this.note(`enforced more widely than accepted: ${g}`);
     const runRec = newRecording();
     this.runSummary = 'running under the policy…';
     await this.startTracer(['enforce', '--spec', spec, '--events', 'unix:', '--', ...this.argv], 'enforcing', undefined, runRec);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requireRootAndBuild } from '../helpers/setup.js';
 import { repoRoot } from '../helpers/whittle.js';
-import { Queue, detailHead, panesOf, startWhittle, statusLines, tallyOf, waitForJson, type TmuxSession } from '../helpers/tmux.js';
+import { Queue, detailHead, panesOf, startWhittle, statusLines, tallyOf, waitForJson, workloadText, type TmuxSession } from '../helpers/tmux.js';
 
 const demo = path.join(repoRoot, 'test', 'fixtures', 'demo', 'demo.sh');
 type Snap = { status: string; statusReason?: string; decisions: Record<string, { action: string; errno?: string; pattern?: string; access?: string }>; workload: { exitStatus: number | null } };
@@ -218,6 +218,30 @@ describe('whittle learn: the review loop on the demo', () => {
     await r.sendKeys('q');
     expect(await r.waitForExit()).toBe(0);
     expect(Object.keys((JSON.parse(readFileSync(snap, 'utf8')) as Snap).decisions)).toHaveLength(total);
+  });
+
+  it('r says where the launcher is wider than a decision, as whittle run does (a file moved between two directories)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'whittle-tui-moves-'));
+    try {
+      chmodSync(dir, 0o755);
+      const script = `mkdir -p ${dir}/a ${dir}/b; : > ${dir}/a/f; mv ${dir}/a/f ${dir}/b/f; rm ${dir}/b/f; echo move-done`;
+      const s = await startWhittle(['learn', '--snapshot', 'moves.json', '--', '/bin/busybox', 'sh', '-c', script], { cols: 100, rows: 30 });
+      sessions.push(s);
+      await s.waitFor(/^workload ended /m, { timeout: 20_000 });
+      await s.sendKeys('A');
+      await s.waitFor((x) => tallyOf(x)?.undecided === 0);
+      await s.sendKeys('r');
+      const screen = await s.waitFor(/run for real: \d+ denial\(s\)/, { timeout: 30_000 });
+      expect(screen).toMatch(/run for real: 0 denial\(s\), exit status 0/);
+      const pane = workloadText(screen);
+      expect(pane).toContain(`whittle: enforced more widely than accepted: names moved (rename, link) between ${dir}/a, ${dir}/b`);
+      // and the workload made its move under the policy, after the note
+      expect(pane.lastIndexOf('move-done')).toBeGreaterThan(pane.indexOf('enforced more widely'));
+      await s.sendKeys('q');
+      expect(await s.waitForExit()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("r tells denials apart as whittle run does: a file the sandbox's view left out is a denial (ENOENT), marked in the queue", async () => {
