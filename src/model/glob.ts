@@ -55,7 +55,8 @@ export function widenings(path: string): string[] {
 }
 
 /**
- * Where a name's generated part is: mkstemp's XXXXXX, a hash, a counter or pid. A directory's
+ * Where a name's generated part is: mkstemp's XXXXXX, a hash, Java's and Python's temp names, a
+ * counter or pid. A directory's
  * name (`dir`) only counts a run of digits as generated when it is 3 or more long (python3.11,
  * j1 are not made up each run; 48213 is).
  */
@@ -78,6 +79,11 @@ function generatedParts(name: string, dir: boolean, strong = false): Array<[numb
   if (sep && made(sep[1]!)) spans.push([sep.index + 1, stem.length]);
   else if (!sep && stem.length > 6 && /^[A-Za-z0-9]{6}$/.test(stem.slice(-6)) && classes(stem.slice(-6)) >= 2 && (!strong || /[A-Z]/.test(stem.slice(-6))))
     spans.push([stem.length - 6, stem.length]);
+  // Java's createTempFile (h7603712771219581485.tmp) and times in seconds: ten digits or more;
+  // Python's tempfile: tmp and eight of [a-z0-9_] (tmpk3j9_2xa)
+  const long = [...stem.matchAll(/[0-9]{10,}/g)].pop();
+  if (!spans.length && long) spans.push([long.index, long.index + long[0].length]);
+  else if (!spans.length && /^tmp[a-z0-9_]{8}$/.test(stem) && /[0-9_]/.test(stem.slice(3))) spans.push([3, stem.length]);
   if (spans.length || strong) return spans;
   // else the last run of digits (libc.so.6 has one too: only a suggestion)
   const digits = [...stem.matchAll(/[0-9]+/g)].pop();

@@ -57,4 +57,15 @@ describe('what a path can be widened to', () => {
     expect(generatedWidenings('/tmp/venv/bin/python3', false, true)).toEqual([]);
     expect(generatedWidenings('/tmp/wk.kGSR', false, true)).toEqual(['/tmp/wk.*']);
   });
+
+  it("knows Java's and Python's temp names (digits only, lowercase only), and not words or versions like them", () => {
+    // Files.createTempFile(dir, "h", ".tmp"); tempfile.mkstemp(); a time in seconds
+    expect(generatedWidenings('/tmp/out/h7603712771219581485.tmp', false, true)).toEqual(['/tmp/out/h*.tmp']);
+    expect(generatedWidenings('/tmp/tmpk3j9_2xa', false, true)).toEqual(['/tmp/tmp*']);
+    expect(generatedWidenings('/var/log/app-1764150000.log', false, true)).toEqual(['/var/log/app-*.log']);
+    // not: a word after tmp, a short number, a date-like version
+    expect(generatedWidenings('/tmp/tmpfiles', false, true)).toEqual([]);
+    expect(generatedWidenings('/usr/lib/libfoo.so.123', false, true)).toEqual([]);
+    expect(generatedWidenings('/etc/app/20261126.conf', false, true)).toEqual([]);
+  });
 });
