@@ -83,7 +83,7 @@ function generatedParts(name: string, dir: boolean, strong = false): Array<[numb
   // Python's tempfile: tmp and eight of [a-z0-9_] (tmpk3j9_2xa)
   const long = [...stem.matchAll(/[0-9]{10,}/g)].pop();
   if (!spans.length && long) spans.push([long.index, long.index + long[0].length]);
-  else if (!spans.length && /^tmp[a-z0-9_]{8}$/.test(stem) && /[0-9_]/.test(stem.slice(3))) spans.push([3, stem.length]);
+  else if (!spans.length && /^tmp[a-z0-9_]{8}$/.test(stem)) spans.push([3, stem.length]);
   if (spans.length || strong) return spans;
   // else the last run of digits (libc.so.6 has one too: only a suggestion)
   const digits = [...stem.matchAll(/[0-9]+/g)].pop();

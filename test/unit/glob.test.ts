@@ -62,6 +62,7 @@ describe('what a path can be widened to', () => {
     // Files.createTempFile(dir, "h", ".tmp"); tempfile.mkstemp(); a time in seconds
     expect(generatedWidenings('/tmp/out/h7603712771219581485.tmp', false, true)).toEqual(['/tmp/out/h*.tmp']);
     expect(generatedWidenings('/tmp/tmpk3j9_2xa', false, true)).toEqual(['/tmp/tmp*']);
+    expect(generatedWidenings('/tmp/tmpfosxholo', true, true)).toEqual(['/tmp/tmp*/**']); // letters only, 1 in 16
     expect(generatedWidenings('/var/log/app-1764150000.log', false, true)).toEqual(['/var/log/app-*.log']);
     // not: a word after tmp, a short number, a date-like version
     expect(generatedWidenings('/tmp/tmpfiles', false, true)).toEqual([]);
