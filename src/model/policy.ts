@@ -129,10 +129,17 @@ export function kernelSyscallHorizon(kernel: string): number {
  * Syscalls a workload needs by what it did, seen or not: a signal handler installed returns
  * through rt_sigreturn (a signal that did not come while learning — a terminal resized, a child
  * ending — would otherwise kill the program under the policy), a thread ends with exit, a
- * process with exit_group. None of them reaches anything: they end or resume the caller.
+ * process with exit_group; threads that wait on each other yield the CPU (sched_yield) when timing
+ * has it. None of them reaches anything: they end, resume or pause the caller.
  */
-const IMPLIED: ReadonlyArray<{ name: string; by: readonly string[]; because: string }> = [
+const IMPLIED: ReadonlyArray<{ name: string; by: readonly string[]; also?: readonly string[]; because: string }> = [
   { name: 'exit_group', by: [], because: 'every process ends with it (the workload was not seen ending normally)' },
+  {
+    name: 'sched_yield',
+    by: ['clone', 'clone3'],
+    also: ['futex'],
+    because: 'the workload runs threads that wait on each other (clone, futex), and a waiting thread gives up the CPU with sched_yield as timing has it: a run that happened not to is no proof the next will not',
+  },
   { name: 'exit', by: ['clone', 'clone3'], because: 'the workload starts threads or processes (clone), and a thread ends with exit' },
   {
     name: 'rt_sigreturn',
@@ -143,7 +150,9 @@ const IMPLIED: ReadonlyArray<{ name: string; by: readonly string[]; because: str
 
 /** The implied syscalls of a workload that made `seen`, of those neither allowed nor denied. */
 export function impliedSyscalls(seen: ReadonlySet<string>, allowed: ReadonlySet<string>, denied: ReadonlyMap<string, string>): Array<{ name: string; because: string }> {
-  return IMPLIED.filter((x) => !seen.has(x.name) && !allowed.has(x.name) && !denied.has(x.name) && (x.by.length === 0 || x.by.some((b) => seen.has(b)))).map(
+  return IMPLIED.filter(
+    (x) => !seen.has(x.name) && !allowed.has(x.name) && !denied.has(x.name) && (x.by.length === 0 || x.by.some((b) => seen.has(b))) && (x.also ?? []).every((b) => seen.has(b)),
+  ).map(
     ({ name, because }) => ({ name, because }),
   );
 }

@@ -97,6 +97,11 @@ describe('syscalls implied by what the workload did', () => {
     expect(withSyscalls(['read']).syscalls.implied?.map((x) => x.name)).toEqual(['exit_group']);
   });
 
+  it("threads that wait on each other (clone, futex): sched_yield, which node's threads make only as timing has it", () => {
+    expect(withSyscalls(['clone3', 'futex', 'exit', 'exit_group']).syscalls.implied?.map((x) => x.name)).toEqual(['sched_yield']);
+    expect(withSyscalls(['clone', 'exit', 'exit_group']).syscalls.implied).toBeUndefined(); // fork only: no waiting threads
+  });
+
   it('nothing is implied when it was seen, or when nothing needs it (/bin/true installs no handler)', () => {
     const p = withSyscalls(['rt_sigaction', 'rt_sigreturn', 'clone', 'exit', 'exit_group']);
     expect(p.syscalls.implied).toBeUndefined();
