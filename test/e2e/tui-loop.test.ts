@@ -220,18 +220,23 @@ describe('whittle learn: the review loop on the demo', () => {
     expect(Object.keys((JSON.parse(readFileSync(snap, 'utf8')) as Snap).decisions)).toHaveLength(total);
   });
 
+  /** Learn a busybox script in the TUI, accept everything (A), run it for real (r): the screen once the run has ended. */
+  async function learnAcceptAllAndRun(snapshot: string, script: string): Promise<{ s: TmuxSession; screen: string }> {
+    const s = await startWhittle(['learn', '--snapshot', snapshot, '--', '/bin/busybox', 'sh', '-c', script], { cols: 100, rows: 30 });
+    sessions.push(s);
+    await s.waitFor(/^workload ended /m, { timeout: 20_000 });
+    await s.sendKeys('A');
+    await s.waitFor((x) => tallyOf(x)?.undecided === 0);
+    await s.sendKeys('r');
+    return { s, screen: await s.waitFor(/run for real: \d+ denial\(s\)/, { timeout: 30_000 }) };
+  }
+
   it('r says where the launcher is wider than a decision, as whittle run does (a file moved between two directories)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'whittle-tui-moves-'));
     try {
       chmodSync(dir, 0o755);
       const script = `mkdir -p ${dir}/a ${dir}/b; : > ${dir}/a/f; mv ${dir}/a/f ${dir}/b/f; rm ${dir}/b/f; echo move-done`;
-      const s = await startWhittle(['learn', '--snapshot', 'moves.json', '--', '/bin/busybox', 'sh', '-c', script], { cols: 100, rows: 30 });
-      sessions.push(s);
-      await s.waitFor(/^workload ended /m, { timeout: 20_000 });
-      await s.sendKeys('A');
-      await s.waitFor((x) => tallyOf(x)?.undecided === 0);
-      await s.sendKeys('r');
-      const screen = await s.waitFor(/run for real: \d+ denial\(s\)/, { timeout: 30_000 });
+      const { s, screen } = await learnAcceptAllAndRun('moves.json', script);
       expect(screen).toMatch(/run for real: 0 denial\(s\), exit status 0/);
       const pane = workloadText(screen);
       expect(pane).toContain(`whittle: enforced more widely than accepted: names moved (rename, link) between ${dir}/a, ${dir}/b`);
@@ -254,13 +259,7 @@ describe('whittle learn: the review loop on the demo', () => {
       writeFileSync(path.join(dir, 'd', 'a.txt'), 'a\n');
       writeFileSync(path.join(dir, 'd', 'b.txt'), 'b\n');
       const script = `if [ -e ${dir}/m/ran ]; then f=b; else : > ${dir}/m/ran; f=a; fi; cat ${dir}/d/$f.txt 2>/dev/null; echo cat:$?`;
-      const s = await startWhittle(['learn', '--snapshot', 'hidden.json', '--', '/bin/busybox', 'sh', '-c', script], { cols: 100, rows: 30 });
-      sessions.push(s);
-      await s.waitFor(/^workload ended /m, { timeout: 20_000 });
-      await s.sendKeys('A');
-      await s.waitFor((x) => tallyOf(x)?.undecided === 0);
-      await s.sendKeys('r');
-      const screen = await s.waitFor(/run for real: \d+ denial\(s\)/, { timeout: 30_000 });
+      const { s, screen } = await learnAcceptAllAndRun('hidden.json', script);
       expect(screen).toMatch(/run for real: 1 denial\(s\)/);
       expect(panesOf(screen)).toMatch(/cat:1/);
       const doc = await waitForJson<{ observed: { paths: Array<{ path: string; access: string; result: string; denied?: boolean }> } }>(path.join(s.cwd, 'hidden.json'), (d) =>
