@@ -196,7 +196,7 @@ export function bwrapArgs(p: Policy): { args: string[]; unexpressed: Unexpressed
   // names moved between directories need them on one mount: their common directory, bound
   // read-write (not a private scratch directory: its host content would be in the view)
   for (const g of moveGroups(p)) {
-    if (!g.join || g.join === '/' || SCRATCH.includes(g.join) || isCreated(g.join)) continue;
+    if (!g.join || SCRATCH.includes(g.join) || isCreated(g.join)) continue;
     want(g.join, 'rw');
     unexpressed.push({ item: `rename or link between ${g.dirs.join(', ')}`, reason: `separately bound directories are separate mounts (EXDEV): their common directory ${g.join} is bound instead, all of it writable` });
   }

@@ -293,9 +293,9 @@ export function enforcementGaps(p: Policy): string[] {
     else if (r.action === 'deny' && viewEntries(p).some((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/')))
       out.push(`${r.pattern} is denied but lies inside ${viewEntries(p).find((v) => (v.mode === 'ro' || v.mode === 'rw') && r.pattern.startsWith(v.path + '/'))!.path}, which the view binds: only Landlock refuses it (not stat)`);
   }
-  const rules = landlockRules(p);
-  for (const g of moveGroups(p)) {
-    if (!g.join) continue;
+  const joined = moveGroups(p).filter((g) => g.join);
+  const rules = joined.length ? landlockRules(p) : [];
+  for (const g of joined) {
     const carried = groupFileRights(g.dirs, (d) => rules.find((r) => r.beneath && r.path === d)?.rights);
     out.push(
       `names moved (rename, link) between ${g.dirs.join(', ')}: the kernel refuses that across mounts, so the view binds their common directory ${g.join} read-write, whose other names are then visible (stat); Landlock still limits each path, but gives each of these directories REFER${carried.length ? ` and the file rights any of them has (${carried.join(', ')}), since it refuses a move by which a file gains a right` : ''}`,

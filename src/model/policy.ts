@@ -150,11 +150,8 @@ const IMPLIED: ReadonlyArray<{ name: string; by: readonly string[]; also?: reado
 
 /** The implied syscalls of a workload that made `seen`, of those neither allowed nor denied. */
 export function impliedSyscalls(seen: ReadonlySet<string>, allowed: ReadonlySet<string>, denied: ReadonlyMap<string, string>): Array<{ name: string; because: string }> {
-  return IMPLIED.filter(
-    (x) => !seen.has(x.name) && !allowed.has(x.name) && !denied.has(x.name) && (x.by.length === 0 || x.by.some((b) => seen.has(b))) && (x.also ?? []).every((b) => seen.has(b)),
-  ).map(
-    ({ name, because }) => ({ name, because }),
-  );
+  const needed = (x: (typeof IMPLIED)[number]) => (x.by.length === 0 || x.by.some((b) => seen.has(b))) && (x.also ?? []).every((b) => seen.has(b));
+  return IMPLIED.filter((x) => !seen.has(x.name) && !allowed.has(x.name) && !denied.has(x.name) && needed(x)).map(({ name, because }) => ({ name, because }));
 }
 
 function allow(d: Decision | undefined, undecided: 'deny' | 'accept'): boolean {

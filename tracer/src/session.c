@@ -218,6 +218,13 @@ static void reap(struct session *s) {
 	}
 }
 
+/* "SIGTERM" for 15, in buf. */
+static const char *signal_name(int sig, char *buf, size_t n) {
+	const char *ab = sigabbrev_np(sig);
+	snprintf(buf, n, "SIG%s", ab ? ab : "?");
+	return buf;
+}
+
 /* The first process ended and others it started go on (a daemon, a background job): say
  * which, that the session waits for them, and how to stop them. Said once, a moment after the
  * first process ended, so that children ending along with it are not named. */
@@ -229,14 +236,12 @@ static void say_left_running(struct session *s) {
 	size_t n = cgroup_pids(&s->cg, pids, SHOWN);
 	if (!n) return;
 	const char *slash = strrchr(s->argv[0], '/');
-	char how[48];
+	char how[48], sig[32];
 	int st = s->root_status;
-	if (WIFSIGNALED(st)) {
-		const char *ab = sigabbrev_np(WTERMSIG(st));
-		snprintf(how, sizeof how, "killed by SIG%s", ab ? ab : "?");
-	} else {
+	if (WIFSIGNALED(st))
+		snprintf(how, sizeof how, "killed by %s", signal_name(WTERMSIG(st), sig, sizeof sig));
+	else
 		snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(st));
-	}
 	struct sbuf b;
 	sbuf_init(&b);
 	sbuf_printf(&b, "%s (pid %d) ended (%s) and left %zu process%s running: ", slash ? slash + 1 : s->argv[0], (int)s->root, how, n,
@@ -409,9 +414,7 @@ void session_emit_exit(const struct session *s) {
 	} else if (WIFSIGNALED(st)) {
 		emit_null("code");
 		char sig[32];
-		const char *ab = sigabbrev_np(WTERMSIG(st));
-		snprintf(sig, sizeof sig, "SIG%s", ab ? ab : "?");
-		emit_str("signal", sig);
+		emit_str("signal", signal_name(WTERMSIG(st), sig, sizeof sig));
 		emit_bool("coreDumped", WCOREDUMP(st));
 	}
 	emit_i64("status", session_exit_code(s));
