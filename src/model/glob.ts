@@ -56,9 +56,8 @@ export function widenings(path: string): string[] {
 
 /**
  * Where a name's generated part is: mkstemp's XXXXXX, a hash, Java's and Python's temp names, a
- * counter or pid. A directory's
- * name (`dir`) only counts a run of digits as generated when it is 3 or more long (python3.11,
- * j1 are not made up each run; 48213 is).
+ * counter or pid. A directory's name (`dir`) only counts a run of digits as generated when it is 3
+ * or more long (python3.11, j1 are not made up each run; 48213 is).
  */
 function generatedParts(name: string, dir: boolean, strong = false): Array<[number, number]> {
   // a file's short lowercase extension stays (ccAbCdEf.s → cc*.s); "wk.kGSR" has none, and a
