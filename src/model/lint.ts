@@ -145,7 +145,7 @@ export function lintPolicy(policy: Policy, opts: LintOptions = {}): Finding[] {
     if (sev) add(sev, 'dangerous-syscall', name, `allowed, ${s.risk} risk: ${s.riskNote ?? s.summary}${s.capability ? ` (the kernel checks ${s.capability})` : ''}`);
   }
   for (const { name, because } of policy.syscalls.implied ?? []) {
-    add('info', 'implied-syscall', name, `allowed though never seen while learning: ${because}`);
+    if (allow.has(name)) add('info', 'implied-syscall', name, `allowed though never seen while learning: ${because}`);
   }
   for (const { name, why } of ESSENTIAL) {
     if (allow.has(name)) continue;

@@ -140,6 +140,12 @@ describe('each rule fires on a policy that has the problem, and not on the clean
     expect(hit[0]!.message).not.toMatch(/\n/);
   });
 
+  it('an implied syscall a person edited out of the allow set is not said to be allowed', () => {
+    const p = clean();
+    p.syscalls.implied = [{ name: 'rt_sigreturn', because: 'handlers' }, { name: 'sched_yield', because: 'threads' }];
+    expect(lint(p).filter((f) => f.rule === 'implied-syscall').map((f) => f.item)).toEqual(['rt_sigreturn']);
+  });
+
   it('a made-up directory is named once, not again for each file made in it', () => {
     const p = clean();
     for (const f of ['', '/a.txt', '/sub', '/sub/b.txt']) path(`/tmp/app/wk.Xy12Ab${f}`, 'create', 'write')(p);
