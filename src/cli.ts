@@ -18,6 +18,11 @@ for (const s of [process.stdout, process.stderr]) {
   });
 }
 
+// Node opens its debugger (an unauthenticated port on 127.0.0.1:9229) when it gets SIGUSR1: in a
+// process running as root, a stray `pkill -USR1 -f NAME` would let any local user run code as
+// root. A listener of whittle's own takes the signal instead, and ignores it.
+process.on('SIGUSR1', () => undefined);
+
 /** Bad usage: 125 for learn and run (their own codes pass the workload's through), 2 elsewhere. */
 const USAGE = { learn: 125, run: 125, other: 2 } as const;
 

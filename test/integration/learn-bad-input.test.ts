@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fixture, learn, runWhittle, scratchDir } from '../helpers/whittle.js';
+import { fixture, learn, runWhittle, scratchDir, whittleCli } from '../helpers/whittle.js';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { requireRootAndBuild } from '../helpers/setup.js';
 
 let work: { dir: string; cleanup: () => void };
@@ -56,6 +58,28 @@ describe('the workload', () => {
     expect(r.code).toBe(7);
     expect(r.stdout).toBe('out:hello\n');
     expect(r.stderr).toContain('err:hello\n');
+  });
+});
+
+describe('a stray signal', () => {
+  it("SIGUSR1 to whittle (root) does not open Node's debugger port; the session goes on", async () => {
+    const snap = path.join(work.dir, 'usr1.json');
+    const child = spawn(process.execPath, [whittleCli, 'learn', '--headless', '--snapshot', snap, '--', 'sleep', '1.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+    for (let i = 0; i < 100 && !existsSync(snap); i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGUSR1');
+    await new Promise((r) => setTimeout(r, 300));
+    // nothing answers on the inspector's port (Node would listen there within a few ms)
+    const connected = await new Promise<boolean>((ok) => {
+      const c = net.connect(9229, '127.0.0.1', () => (c.destroy(), ok(true)));
+      c.on('error', () => ok(false));
+    });
+    expect(connected).toBe(false);
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/Debugger listening/);
+    expect(JSON.parse(readFileSync(snap, 'utf8')).status).toBe('complete');
   });
 });
 
