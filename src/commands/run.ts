@@ -177,7 +177,7 @@ export async function enforcedRun(o: RunOptions): Promise<RunResult> {
         ingest(rec, e);
         if (e.type === 'warning') {
           warnings.push(e.message);
-          if (!o.quiet) warn(e.message, e.hint);
+          if (!o.quiet || e.now) warn(e.message, e.hint);
         }
         if (e.type === 'item' && !seen.has(e.id)) {
           seen.add(e.id);

@@ -176,6 +176,8 @@ export const messageEvent = z.object({
   type: z.enum(['warning', 'error']),
   message: z.string(),
   hint: z.string().optional(),
+  /** For the person now, even from a quiet command: the session waits on them. */
+  now: z.boolean().optional(),
 });
 
 /** A tracer's warning or error as one line: "warning: MESSAGE (HINT)". */

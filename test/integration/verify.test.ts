@@ -32,6 +32,16 @@ describe('whittle verify', () => {
     expect(r.stderr).toMatch(/clean: exit status 0 as learned, no denials/);
   });
 
+  it('quiet as it is, still says when the workload left a daemon it waits for (and how to stop it)', async () => {
+    const argv = ['/bin/sh', '-c', '(setsid sleep 1 &); echo parent-done'];
+    const l = await learnAccepted(argv, { dir: work.dir, name: 'daemon-left' });
+    const r = await verify(l.snapshot);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/whittle: warning: sh \(pid \d+\) ended \(exit status 0\) and left 1 process running: sleep \(pid \d+\)/);
+    expect(r.stderr).toMatch(/hint: Ctrl-C \(q in the TUI\) stops them/);
+    expect(r.stderr).toMatch(/clean: exit status 0 as learned, no denials/);
+  });
+
   it('exits 1 with the reason when a needed syscall is denied', async () => {
     const argv = [fixture('deny-probe'), 'uname'];
     const l = await learnAccepted(argv, { dir: work.dir, name: 'uname', edits: { deny: { 'syscall:uname': 'EPERM' } } });

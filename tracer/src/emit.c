@@ -214,9 +214,14 @@ void emit_end(void) {
 }
 
 void emit_message(const char *type, const char *message, const char *hint) {
+	emit_message_now(type, message, hint, false);
+}
+
+void emit_message_now(const char *type, const char *message, const char *hint, bool now) {
 	if (out_fd < 0 || broken) return;
 	emit_begin(type);
 	emit_str("message", message);
 	if (hint) emit_str("hint", hint);
+	if (now) emit_bool("now", true);
 	emit_end();
 }

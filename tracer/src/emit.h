@@ -36,6 +36,9 @@ void emit_end(void);
 
 /* {"type":"error"|"warning","message":...,"hint":...} */
 void emit_message(const char *type, const char *message, const char *hint);
+/* The same, marked for the person now ("now": true): the session waits on them (a quiet
+ * caller, such as whittle verify, still shows it). */
+void emit_message_now(const char *type, const char *message, const char *hint, bool now);
 
 /* Append JSON string escaping of s[0..n) to an sbuf-like sink; invalid UTF-8 bytes are kept
  * losslessly as lone surrogates \udc80..\udcff (the way Python's surrogateescape does). */

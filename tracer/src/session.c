@@ -257,7 +257,7 @@ static void say_left_running(struct session *s) {
 	if (n > SHOWN) sbuf_printf(&b, ", and %zu more", n - SHOWN);
 	sbuf_adds(&b, "; the session goes on until they end too");
 	sbuf_addc(&b, 0);
-	emit_message("warning", b.data, "Ctrl-C (q in the TUI) stops them and keeps what was seen");
+	emit_message_now("warning", b.data, "Ctrl-C (q in the TUI) stops them and keeps what was seen", true);
 	sbuf_free(&b);
 }
 
