@@ -23,7 +23,7 @@ import { recordingStub, snapshotFromRecording, type RecordingMeta } from '../sto
 import { SnapshotFile } from '../store/snapshot.js';
 import { readRunReport } from '../store/report-file.js';
 import type { SnapshotDoc } from '../store/schema.js';
-import { eventSocket, learnArgs, spawnInPty } from '../trace/tracer-process.js';
+import { eventSocket, learnArgs, spawnInPty, tracerBytes } from '../trace/tracer-process.js';
 import { EventLineReader, messageText } from '../trace/protocol.js';
 import { whittleVersion } from '../version.js';
 import { defaultRuntime, profileName } from './export.js';
@@ -576,7 +576,7 @@ export class TuiController {
     const dir = path.join(os.tmpdir(), `whittle-tui-${process.pid}`);
     await mkdir(dir, { recursive: true });
     const spec = path.join(dir, 'enforce.spec');
-    await writeFile(spec, enforceSpec(policy));
+    await writeFile(spec, tracerBytes(enforceSpec(policy)));
     this.term.write(`\r\n\x1b[1;35m── launching for real under ${policy.syscalls.allow.length} allowed syscalls, ${policy.paths.length} path rules (${policy.undecided.count} undecided denied) ──\x1b[0m\r\n`);
     // as whittle run says it: where the launcher is wider than a decision (a glob, a move between directories)
     for (const g of enforcementGaps(policy)) this.note(`enforced more widely than accepted: ${g}`);

@@ -118,7 +118,31 @@ export function spawnEnforceEarly(o: { argv: string[]; env?: Record<string, stri
   const run = spawnTracer(['enforce', '--spec-fd', '4', '--events', '3', '--', ...o.argv], o.env, true);
   const spec = run.child.stdio[4] as NodeJS.WritableStream | null;
   spec?.on('error', () => undefined); // the tracer may be gone already (command not found): its exit says why
-  return { ...run, sendSpec: (text) => spec?.end(text), abort: () => spec?.end() };
+  return { ...run, sendSpec: (text) => spec?.end(tracerBytes(text)), abort: () => spec?.end() };
+}
+
+/**
+ * A string from the tracer back to the bytes it stands for. A name that is not valid UTF-8 comes
+ * from the tracer with each invalid byte as a lone surrogate U+DC80..U+DCFF (as Python's
+ * surrogateescape); written as UTF-8 those would become U+FFFD, and a sandbox's view would hold
+ * another name than the one learned.
+ */
+export function tracerBytes(s: string): Buffer {
+  if (!/[\udc80-\udcff]/u.test(s)) return Buffer.from(s, 'utf8');
+  const out: Buffer[] = [];
+  let run = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0xdc80 || cp > 0xdcff) {
+      run += ch;
+      continue;
+    }
+    if (run) out.push(Buffer.from(run, 'utf8'));
+    run = '';
+    out.push(Buffer.from([cp - 0xdc00]));
+  }
+  if (run) out.push(Buffer.from(run, 'utf8'));
+  return Buffer.concat(out);
 }
 
 export function spawnTracer(args: string[], env?: Record<string, string>, specPipe = false): TracerRun {

@@ -121,6 +121,13 @@ const cases: Case[] = [
     check: (r) => expect(r.stdout).toBe('generated ok\n'),
   },
   {
+    // the tracer sends the name's invalid byte as a lone surrogate; the spec must give the byte
+    // back (as UTF-8 it was U+FFFD: the view held another name, and cat failed)
+    name: 'a script reading a file whose name is not UTF-8 (Latin-1 caf\\xe9.txt)',
+    argv: () => ['/bin/sh', path.join(work.dir, 'latin1.sh')],
+    check: (r) => expect(r.stdout).toBe('latin-1 name\n'),
+  },
+  {
     name: 'a program that opens AF_INET and AF_UNIX sockets',
     argv: () => [fixture('sockets'), '0', path.join(work.dir, 'sock')],
     stable: digits,
@@ -137,6 +144,10 @@ beforeAll(async () => {
   writeFileSync(path.join(work.dir, 'tree', 'sub', 'inner.txt'), 'inner\n');
   symlinkSync('a.txt', path.join(work.dir, 'tree', 'link'));
   for (const d of ['a', 'b']) mkdirSync(path.join(work.dir, 'moves', d), { recursive: true });
+  // a name with byte 0xe9 (é in Latin-1): not UTF-8; node writes it through a Buffer path
+  const latin1 = Buffer.concat([Buffer.from(path.join(work.dir, 'caf')), Buffer.from([0xe9]), Buffer.from('.txt')]);
+  writeFileSync(latin1, 'latin-1 name\n');
+  writeFileSync(path.join(work.dir, 'latin1.sh'), Buffer.concat([Buffer.from('cat '), latin1, Buffer.from('\n')]));
   writeFileSync(cfile, '#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf("%d\\n", add(1, 2)); return 0; }\n');
 });
 afterAll(() => work?.cleanup());
